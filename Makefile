@@ -1,0 +1,177 @@
+# seccomp-profile: one GNU Makefile for the tool, its tests and benchmarks.
+#
+#   make                  build ./seccomp-profile
+#   make deps             install build/test dependencies (Debian/Ubuntu, apt-get)
+#   make check            unit tests (Check), then integration tests
+#   make bench            benchmarks against strace and native runs
+#   make install          PREFIX=/usr/local DESTDIR= (binary, man page, completion)
+#   make format           clang-format every C file
+#
+#   DEVELOPER=1           add -Werror (CI builds this way)
+#   SANITIZE=address,undefined   sanitized tool and unit tests (victims never are)
+#   V=1                   show the commands
+#   CC=clang              any C11 compiler with GNU extensions
+
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+DESTDIR   ?=
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV   := $(shell git describe --always --dirty 2>/dev/null)
+ifneq ($(GIT_REV),)
+FULL_VERSION := $(VERSION) ($(GIT_REV))
+else
+FULL_VERSION := $(VERSION)
+endif
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2);
+endif
+
+# ---- dependencies (pkg-config name : Debian package) ----------------------
+DEP_PKGS := libseccomp:libseccomp-dev jansson:libjansson-dev libunwind-ptrace:libunwind-dev \
+            libunwind-generic:libunwind-dev yaml-0.1:libyaml-dev
+TEST_PKGS := check:check
+
+# Missing dependencies stop the build with one line naming the package.
+# Targets that need no compiler skip the probe.
+NODEP_GOALS := deps clean format uninstall help
+ifeq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
+else
+define need_pkg
+$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(1))) 2>/dev/null && echo ok),,\
+  $(error missing dependency '$(word 1,$(subst :, ,$(1)))': install the Debian package '$(word 2,$(subst :, ,$(1)))' (or run 'make deps')))
+endef
+$(foreach p,$(DEP_PKGS),$(call need_pkg,$(p)))
+endif
+
+PKGS       := libseccomp jansson libunwind-ptrace libunwind-generic yaml-0.1
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
+
+WARNINGS := -Wno-unknown-warning-option -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+            -Wvla -Wpointer-arith -Wcast-qual -Wundef -Wno-missing-field-initializers -Wno-format-truncation
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -I. -D_GNU_SOURCE \
+              -DSP_VERSION='"$(FULL_VERSION)"' -fno-omit-frame-pointer $(DEP_CFLAGS)
+ifeq ($(DEVELOPER),1)
+ALL_CFLAGS += -Werror
+endif
+ALL_LDFLAGS := $(LDFLAGS)
+
+BUILD := build
+ifneq ($(SANITIZE),)
+BUILD := build/san
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  := $(sort $(wildcard core/*.c tracer/*.c generator/*.c formats/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libseccomp-profile.a
+ifeq ($(SANITIZE),)
+BIN      := seccomp-profile
+else
+BIN      := $(BUILD)/seccomp-profile
+endif
+UNIT_BIN := $(BUILD)/tests/unit-tests
+
+# Victim programs: never sanitized, built with frame pointers and unwind
+# tables so call sites are reliable.  tests/helpers/NAME.c -> build/helpers/NAME;
+# files that also need a 32-bit build list themselves in HELPERS_M32.
+HELPER_SRC := $(sort $(wildcard tests/helpers/*.c))
+HELPERS    := $(HELPER_SRC:tests/helpers/%.c=build/helpers/%)
+HELPER_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -funwind-tables -D_GNU_SOURCE -Wall
+HELPERS_M32 := $(patsubst tests/helpers/%.c,build/helpers/%-m32,$(shell grep -l 'HELPER-M32' $(HELPER_SRC) /dev/null 2>/dev/null))
+HAVE_M32 := $(shell printf 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
+
+.PHONY: all deps check unit integration helpers bench fuzz install uninstall clean format help
+.DEFAULT_GOAL := all
+
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	$(call say,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEP_LIBS)
+
+$(BUILD)/tests/unit/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Wno-missing-prototypes
+$(UNIT_BIN): $(UNIT_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB) $(DEP_LIBS) $(CHECK_LIBS)
+
+build/helpers/%: tests/helpers/%.c
+	$(call say,VICTIM,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HELPER_CFLAGS) $< -o $@ -lpthread
+
+build/helpers/%-m32: tests/helpers/%.c
+	$(call say,VICTIM32,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -m32 $(HELPER_CFLAGS) $< -o $@ -lpthread
+
+helpers: $(HELPERS) $(if $(HAVE_M32),$(HELPERS_M32))
+
+deps:
+	@scripts/install-deps
+
+unit: $(UNIT_BIN)
+	$(Q)$(UNIT_BIN)
+
+integration: $(BIN) helpers
+	$(Q)SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) tests/integration/run.sh
+
+# Unit tests first: they are fast and pinpoint; the last line printed is
+# the integration runner's "N passed, N failed" total.
+check: unit integration
+
+bench: $(BIN) helpers
+	$(Q)SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) bench/run
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/seccomp-profile
+	if [ -f docs/seccomp-profile.1 ]; then \
+		install -d $(DESTDIR)$(MANDIR)/man1 && \
+		install -m 0644 docs/seccomp-profile.1 $(DESTDIR)$(MANDIR)/man1/seccomp-profile.1; fi
+	if [ -f scripts/seccomp-profile.bash ]; then \
+		install -d $(DESTDIR)$(BASHCOMPDIR) && \
+		install -m 0644 scripts/seccomp-profile.bash $(DESTDIR)$(BASHCOMPDIR)/seccomp-profile; fi
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/seccomp-profile $(DESTDIR)$(MANDIR)/man1/seccomp-profile.1 \
+	      $(DESTDIR)$(BASHCOMPDIR)/seccomp-profile
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELPER_SRC) $(wildcard */*.h tests/*/*.h)
+
+clean:
+	rm -rf build seccomp-profile
+
+help:
+	@sed -n '2,16s/^# \{0,1\}//p' Makefile
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)

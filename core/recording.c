@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/recording.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+struct sp_recording *sp_recording_new(void)
+{
+	struct sp_recording *rec = xcalloc(1, sizeof(*rec));
+	rec->cap = 256;
+	rec->slots = xcalloc(rec->cap, sizeof(*rec->slots));
+	rec->meta.exit_status = -1;
+	rec->meta.runs = 1;
+	rec->meta.complete = true;
+	return rec;
+}
+
+void sp_callsite_release(struct sp_callsite *site)
+{
+	free(site->exe);
+	for (size_t i = 0; i < site->nframes; i++) {
+		free(site->frames[i].module);
+		free(site->frames[i].symbol);
+	}
+	free(site->frames);
+	memset(site, 0, sizeof(*site));
+}
+
+static void sysc_free(struct sp_sysc *s)
+{
+	free(s->name);
+	free(s->first_exe);
+	free(s->errs);
+	for (size_t i = 0; i < s->nsites; i++)
+		sp_callsite_release(&s->sites[i]);
+	free(s);
+}
+
+char **sp_strv_dup(char *const *v)
+{
+	if (!v)
+		return NULL;
+	size_t n = sp_strv_len(v);
+	char **d = xcalloc(n + 1, sizeof(*d));
+	for (size_t i = 0; i < n; i++)
+		d[i] = xstrdup(v[i]);
+	return d;
+}
+
+void sp_strv_free(char **v)
+{
+	if (!v)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+size_t sp_strv_len(char *const *v)
+{
+	size_t n = 0;
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+void sp_recording_free(struct sp_recording *rec)
+{
+	if (!rec)
+		return;
+	for (size_t i = 0; i < rec->cap; i++)
+		if (rec->slots[i])
+			sysc_free(rec->slots[i]);
+	free(rec->slots);
+	struct sp_recording_meta *m = &rec->meta;
+	free(m->tool_version);
+	sp_strv_free(m->command);
+	free(m->attached);
+	for (size_t i = 0; i < m->nexecutables; i++)
+		free(m->executables[i]);
+	free(m->executables);
+	free(m->kernel);
+	free(m->machine);
+	free(m->libc);
+	free(m->start_time);
+	free(m->incomplete_reason);
+	free(m->tracing);
+	free(m->tracing_note);
+	free(m->baseline);
+	sp_strv_free(m->sources);
+	for (size_t i = 0; i < m->nescaped; i++)
+		free(m->escaped[i]);
+	free(m->escaped);
+	free(rec);
+}
+
+static size_t hash_key(enum sp_abi abi, int64_t nr)
+{
+	uint64_t k = ((uint64_t)(unsigned)abi << 56) ^ (uint64_t)nr;
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (size_t)k;
+}
+
+static void rehash(struct sp_recording *rec)
+{
+	size_t ncap = rec->cap * 2;
+	struct sp_sysc **ns = xcalloc(ncap, sizeof(*ns));
+	for (size_t i = 0; i < rec->cap; i++) {
+		struct sp_sysc *s = rec->slots[i];
+		if (!s)
+			continue;
+		size_t h = hash_key(s->abi, s->nr) & (ncap - 1);
+		while (ns[h])
+			h = (h + 1) & (ncap - 1);
+		ns[h] = s;
+	}
+	free(rec->slots);
+	rec->slots = ns;
+	rec->cap = ncap;
+}
+
+struct sp_sysc *sp_recording_sysc(struct sp_recording *rec, enum sp_abi abi, int64_t nr, bool create)
+{
+	size_t h = hash_key(abi, nr) & (rec->cap - 1);
+	for (;;) {
+		struct sp_sysc *s = rec->slots[h];
+		if (!s)
+			break;
+		if (s->abi == abi && s->nr == nr)
+			return s;
+		h = (h + 1) & (rec->cap - 1);
+	}
+	if (!create)
+		return NULL;
+	struct sp_sysc *s = xcalloc(1, sizeof(*s));
+	s->abi = abi;
+	s->nr = nr;
+	s->name = sp_abi_syscall_name(abi, nr);
+	s->runs_seen = 1;
+	rec->slots[h] = s;
+	rec->count++;
+	if (rec->count * 2 > rec->cap)
+		rehash(rec);
+	return s;
+}
+
+static int cmp_sysc(const void *pa, const void *pb)
+{
+	const struct sp_sysc *a = *(struct sp_sysc *const *)pa;
+	const struct sp_sysc *b = *(struct sp_sysc *const *)pb;
+	if (a->abi != b->abi)
+		return (int)a->abi - (int)b->abi;
+	if (a->name && b->name) {
+		int c = strcmp(a->name, b->name);
+		if (c)
+			return c;
+	} else if (a->name || b->name) {
+		return a->name ? -1 : 1;
+	}
+	return a->nr < b->nr ? -1 : a->nr > b->nr;
+}
+
+struct sp_sysc **sp_recording_sorted(const struct sp_recording *rec, size_t *n)
+{
+	struct sp_sysc **v = xcalloc(rec->count + 1, sizeof(*v));
+	size_t k = 0;
+	for (size_t i = 0; i < rec->cap; i++)
+		if (rec->slots[i])
+			v[k++] = rec->slots[i];
+	qsort(v, k, sizeof(*v), cmp_sysc);
+	*n = k;
+	return v;
+}
+
+uint32_t sp_recording_abis(const struct sp_recording *rec)
+{
+	uint32_t m = 0;
+	for (size_t i = 0; i < rec->cap; i++)
+		if (rec->slots[i])
+			m |= sp_abi_bit(rec->slots[i]->abi);
+	return m;
+}
+
+void sp_sysc_add_error(struct sp_sysc *s, int err, uint64_t count)
+{
+	size_t i = 0;
+	while (i < s->nerrs && s->errs[i].err < err)
+		i++;
+	if (i < s->nerrs && s->errs[i].err == err) {
+		s->errs[i].count += count;
+	} else {
+		xgrow((void **)&s->errs, &s->cap_errs, s->nerrs + 1, sizeof(*s->errs));
+		memmove(&s->errs[i + 1], &s->errs[i], (s->nerrs - i) * sizeof(*s->errs));
+		s->errs[i].err = err;
+		s->errs[i].count = count;
+		s->nerrs++;
+	}
+	s->errors += count;
+}
+
+bool sp_argset_add(struct sp_argset *set, uint64_t v)
+{
+	set->used = true;
+	size_t lo = 0, hi = set->nvalues;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (set->values[mid] == v)
+			return false;
+		if (set->values[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (set->nvalues >= SP_MAX_ARG_VALUES) {
+		set->overflow = true;
+		return false;
+	}
+	memmove(&set->values[lo + 1], &set->values[lo], (set->nvalues - lo) * sizeof(set->values[0]));
+	set->values[lo] = v;
+	set->nvalues++;
+	return true;
+}
+
+static bool streq_null(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+bool sp_callsite_equal(const struct sp_callsite *a, const struct sp_callsite *b)
+{
+	if (a->nframes != b->nframes || !streq_null(a->exe, b->exe))
+		return false;
+	for (size_t i = 0; i < a->nframes; i++)
+		if (a->frames[i].offset != b->frames[i].offset ||
+		    !streq_null(a->frames[i].module, b->frames[i].module))
+			return false;
+	return true;
+}
+
+bool sp_sysc_add_site(struct sp_sysc *s, struct sp_callsite *site)
+{
+	for (size_t i = 0; i < s->nsites; i++) {
+		if (sp_callsite_equal(&s->sites[i], site)) {
+			sp_callsite_release(site);
+			return false;
+		}
+	}
+	if (s->nsites >= SP_MAX_CALLSITES) {
+		s->sites_dropped++;
+		sp_callsite_release(site);
+		return false;
+	}
+	s->sites[s->nsites++] = *site;
+	memset(site, 0, sizeof(*site));
+	return true;
+}
+
+void sp_recording_add_exe(struct sp_recording *rec, const char *path)
+{
+	struct sp_recording_meta *m = &rec->meta;
+	size_t lo = 0, hi = m->nexecutables;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(m->executables[mid], path);
+		if (!c)
+			return;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	m->executables = xrealloc(m->executables, (m->nexecutables + 1) * sizeof(char *));
+	memmove(&m->executables[lo + 1], &m->executables[lo], (m->nexecutables - lo) * sizeof(char *));
+	m->executables[lo] = xstrdup(path);
+	m->nexecutables++;
+}
+
+static void copy_site(struct sp_callsite *dst, const struct sp_callsite *src)
+{
+	dst->exe = src->exe ? xstrdup(src->exe) : NULL;
+	dst->nframes = src->nframes;
+	dst->frames = xcalloc(src->nframes ? src->nframes : 1, sizeof(*dst->frames));
+	for (size_t i = 0; i < src->nframes; i++) {
+		dst->frames[i] = src->frames[i];
+		dst->frames[i].module = src->frames[i].module ? xstrdup(src->frames[i].module) : NULL;
+		dst->frames[i].symbol = src->frames[i].symbol ? xstrdup(src->frames[i].symbol) : NULL;
+	}
+}
+
+void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src)
+{
+	size_t n;
+	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(src, &n);
+	for (size_t i = 0; i < n; i++) {
+		const struct sp_sysc *s = v[i];
+		bool existed = sp_recording_sysc(dst, s->abi, s->nr, false) != NULL;
+		struct sp_sysc *d = sp_recording_sysc(dst, s->abi, s->nr, true);
+		if (!existed) {
+			d->runs_seen = 0;
+			d->first_pid = s->first_pid;
+			d->first_exe = s->first_exe ? xstrdup(s->first_exe) : NULL;
+			if (!d->name && s->name)
+				d->name = xstrdup(s->name);
+		}
+		d->calls += s->calls;
+		d->time_ns += s->time_ns;
+		d->runs_seen += s->runs_seen;
+		d->flags &= s->flags; /* baseline-only if baseline-only in both */
+		if (!existed)
+			d->flags = s->flags;
+		for (size_t e = 0; e < s->nerrs; e++)
+			sp_sysc_add_error(d, s->errs[e].err, s->errs[e].count);
+		for (size_t k = 0; k < s->nsites; k++) {
+			struct sp_callsite c;
+			copy_site(&c, &s->sites[k]);
+			sp_sysc_add_site(d, &c);
+		}
+		d->sites_dropped += s->sites_dropped;
+		for (int a = 0; a < 6; a++) {
+			const struct sp_argset *as = &s->args[a];
+			if (!as->used)
+				continue;
+			for (size_t k = 0; k < as->nvalues; k++)
+				sp_argset_add(&d->args[a], as->values[k]);
+			d->args[a].used = true;
+			d->args[a].overflow |= as->overflow;
+		}
+	}
+	for (size_t i = 0; i < src->meta.nexecutables; i++)
+		sp_recording_add_exe(dst, src->meta.executables[i]);
+	dst->meta.runs += src->meta.runs;
+	dst->meta.processes += src->meta.processes;
+	dst->meta.threads += src->meta.threads;
+	dst->meta.duration_ns += src->meta.duration_ns;
+	if (!src->meta.complete)
+		dst->meta.complete = false;
+}
+
+const char *sp_sysc_display_name(const struct sp_sysc *s, char *buf, size_t len)
+{
+	if (s->name)
+		return s->name;
+	snprintf(buf, len, "syscall_%lld", (long long)s->nr);
+	return buf;
+}

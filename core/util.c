@@ -1,0 +1,300 @@
+/* SPDX-License-Identifier: MIT */
+#include "core/util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void __attribute__((noreturn)) oom(size_t n)
+{
+	fprintf(stderr, "seccomp-profile: out of memory allocating %zu bytes\n", n);
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom(n);
+	return p;
+}
+
+void *xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+	if (!p)
+		oom(nmemb * size);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		oom(n);
+	return q;
+}
+
+void xgrow(void **p, size_t *cap, size_t need, size_t elt)
+{
+	if (need <= *cap)
+		return;
+	size_t c = *cap ? *cap : 8;
+	while (c < need)
+		c *= 2;
+	*p = xrealloc(*p, c * elt);
+	memset((char *)*p + *cap * elt, 0, (c - *cap) * elt);
+	*cap = c;
+}
+
+char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		oom(strlen(s));
+	return d;
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *d = strndup(s, n);
+	if (!d)
+		oom(n);
+	return d;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(strlen(fmt));
+	return s;
+}
+
+void sp_freep(void *pp)
+{
+	free(*(void **)pp);
+}
+
+void sp_closep(int *fdp)
+{
+	if (*fdp >= 0) {
+		int saved = errno;
+		close(*fdp);
+		errno = saved;
+	}
+}
+
+void sp_fclosep(FILE **fp)
+{
+	if (*fp && *fp != stdin && *fp != stdout && *fp != stderr)
+		fclose(*fp);
+}
+
+void sp_buf_add(struct sp_buf *b, const char *s, size_t n)
+{
+	xgrow((void **)&b->s, &b->cap, b->len + n + 1, 1);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void sp_buf_puts(struct sp_buf *b, const char *s)
+{
+	sp_buf_add(b, s, strlen(s));
+}
+
+void sp_buf_printf(struct sp_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	xgrow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+char *sp_buf_steal(struct sp_buf *b)
+{
+	char *s = b->s ? b->s : xstrdup("");
+	b->s = NULL;
+	b->len = b->cap = 0;
+	return s;
+}
+
+void sp_buf_release(struct sp_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+static char *dir_of(const char *path)
+{
+	_cleanup_free_ char *copy = xstrdup(path);
+	return xstrdup(dirname(copy));
+}
+
+int sp_file_check_writable(const char *path, struct sp_err *err)
+{
+	if (!strcmp(path, "-"))
+		return 0;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return sp_err_set(err, -EISDIR, "output '%s' is a directory", path);
+	_cleanup_free_ char *dir = dir_of(path);
+	if (stat(dir, &st) < 0)
+		return sp_err_sys(err, "output directory '%s'", dir);
+	if (!S_ISDIR(st.st_mode))
+		return sp_err_set(err, -ENOTDIR, "output directory '%s' is not a directory", dir);
+	if (access(dir, W_OK) < 0)
+		return sp_err_sys(err, "output directory '%s' is not writable", dir);
+	return 0;
+}
+
+int sp_file_write_atomic(const char *path, sp_write_fn fn, void *ctx, struct sp_err *err)
+{
+	if (!strcmp(path, "-")) {
+		int r = fn(stdout, ctx, err);
+		if (r < 0)
+			return r;
+		if (fflush(stdout) != 0 || ferror(stdout))
+			return sp_err_sys(err, "write to standard output");
+		return 0;
+	}
+
+	int r = sp_file_check_writable(path, err);
+	if (r < 0)
+		return r;
+
+	_cleanup_free_ char *tmp = xasprintf("%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return sp_err_sys(err, "create temporary file for '%s'", path);
+
+	/* Keep the permissions an ordinary creat() would give (mkstemp uses
+	 * 0600); an existing file keeps its own mode. */
+	struct stat st;
+	mode_t mode;
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
+	}
+	(void)fchmod(fd, mode);
+
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		r = sp_err_sys(err, "open temporary file for '%s'", path);
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+
+	/* A writer killed before the rename leaves at most the .tmp file,
+	 * never a truncated path. */
+	r = fn(f, ctx, err);
+	if (r == 0 && (fflush(f) != 0 || ferror(f)))
+		r = sp_err_sys(err, "write '%s'", path);
+	if (r == 0 && fsync(fd) != 0 && errno != EINVAL)
+		r = sp_err_sys(err, "write '%s'", path);
+	if (fclose(f) != 0 && r == 0)
+		r = sp_err_sys(err, "write '%s'", path);
+	if (r == 0 && rename(tmp, path) != 0)
+		r = sp_err_sys(err, "rename '%s' to '%s'", tmp, path);
+	if (r < 0)
+		unlink(tmp);
+	return r;
+}
+
+int sp_file_read_all(const char *path, size_t max, char **out, size_t *len, struct sp_err *err)
+{
+	bool is_stdin = !strcmp(path, "-");
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return sp_err_sys(err, "open '%s'", path);
+	struct sp_buf b = SP_BUF_INIT;
+	char chunk[65536];
+	int r = 0;
+	for (;;) {
+		ssize_t n = read(fd, chunk, sizeof(chunk));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			r = sp_err_sys(err, "read '%s'", path);
+			break;
+		}
+		if (n == 0)
+			break;
+		if (b.len + (size_t)n > max) {
+			r = sp_err_set(err, -EFBIG, "'%s' is larger than the limit of %zu bytes", path, max);
+			break;
+		}
+		sp_buf_add(&b, chunk, (size_t)n);
+	}
+	if (!is_stdin)
+		close(fd);
+	if (r < 0) {
+		sp_buf_release(&b);
+		return r;
+	}
+	*len = b.len;
+	*out = sp_buf_steal(&b);
+	return 0;
+}
+
+bool sp_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+		return false;
+	char *end = NULL;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || !end || *end || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+const char *sp_errno_name(int e)
+{
+	if (e <= 0 || e > 4095)
+		return NULL;
+	return strerrorname_np(e);
+}
+
+int sp_errno_from_name(const char *name)
+{
+	if (!name)
+		return -1;
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+		if (n && !strcmp(n, name))
+			return e;
+	}
+	return -1;
+}
+
+uint64_t sp_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}

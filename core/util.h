@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * core/util.h: allocation, scoped cleanup, growable strings and atomic files.
+ *
+ * Allocation never fails visibly: xmalloc() and friends abort with a message
+ * on OOM, which removes a whole class of error paths.
+ *
+ * Scoped cleanup (the crun/bubblewrap idiom): a variable declared with one of
+ * the _cleanup_*_ attributes is released when it goes out of scope.  Give it
+ * an initial value where declared; hand ownership out with steal_ptr():
+ *
+ *     _cleanup_free_ char *s = xstrdup("x");
+ *     return steal_ptr(s);
+ *
+ * Atomic output: sp_file_write_atomic(path, fn, ctx, err) runs fn on a
+ * temporary file in the same directory, fsyncs it and renames it over path,
+ * so readers see either the old file or the complete new one; on any error
+ * the temporary file is removed and path is untouched.  path "-" writes to
+ * stdout directly.
+ */
+#ifndef SP_CORE_UTIL_H
+#define SP_CORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/err.h"
+
+#define SP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SP_UNUSED        __attribute__((unused))
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+/* Grows *p (an array of *cap elements of size elt) to hold at least need. */
+void xgrow(void **p, size_t *cap, size_t need, size_t elt);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static inline void *sp_steal_ptr_(void **pp)
+{
+	void *p = *pp;
+	*pp = NULL;
+	return p;
+}
+#define steal_ptr(p) sp_steal_ptr_((void **)&(p))
+
+void sp_freep(void *pp);
+void sp_closep(int *fdp);
+void sp_fclosep(FILE **fp);
+#define _cleanup_free_   __attribute__((cleanup(sp_freep)))
+#define _cleanup_close_  __attribute__((cleanup(sp_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(sp_fclosep)))
+
+/* A growable NUL-terminated string (git's strbuf, reduced). */
+struct sp_buf {
+	char *s;
+	size_t len, cap;
+};
+#define SP_BUF_INIT {NULL, 0, 0}
+void sp_buf_add(struct sp_buf *b, const char *s, size_t n);
+void sp_buf_puts(struct sp_buf *b, const char *s);
+void sp_buf_printf(struct sp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *sp_buf_steal(struct sp_buf *b); /* never NULL; resets b */
+void sp_buf_release(struct sp_buf *b);
+
+/* Writes the output of fn to path atomically (see above).  fn returns 0 or a
+ * negative code with err set.  Write errors of the stream (ENOSPC...) are
+ * caught at fflush/fsync and reported as failures. */
+typedef int (*sp_write_fn)(FILE *out, void *ctx, struct sp_err *err);
+int sp_file_write_atomic(const char *path, sp_write_fn fn, void *ctx, struct sp_err *err);
+
+/* Checks before a long run that path could be written atomically later:
+ * its directory exists and is writable, and path is not a directory. */
+int sp_file_check_writable(const char *path, struct sp_err *err);
+
+/* Reads a whole file (or stdin for "-") of at most max bytes into *out
+ * (NUL-terminated; *len excludes the NUL). */
+int sp_file_read_all(const char *path, size_t max, char **out, size_t *len, struct sp_err *err);
+
+/* Parses an unsigned decimal/0x-hex integer that must fit in max; false on
+ * junk or overflow. */
+bool sp_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* errno names ("EPERM") <-> numbers, from the C library's own table.
+ * sp_errno_name() returns NULL for numbers it does not know. */
+const char *sp_errno_name(int e);
+int sp_errno_from_name(const char *name); /* -1 if unknown */
+
+/* Monotonic time in nanoseconds. */
+uint64_t sp_now_ns(void);
+
+#endif

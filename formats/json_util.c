@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+#include "formats/json_util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "formats/format.h"
+
+int sp_json_error(const struct sp_jctx *c, const char *where, struct sp_err *err, const char *fmt, ...)
+{
+	char msg[SP_ERR_MSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return sp_err_set(err, -EINVAL, "%s: %s: %s", c->file, where, msg);
+}
+
+/* jansson has no depth limit of its own below 2048; a cheap pre-scan keeps
+ * deeply nested hostile input from reaching it at all. */
+static int check_depth(const char *path, const char *data, size_t len, struct sp_err *err)
+{
+	int depth = 0, line = 1;
+	bool in_str = false, esc = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = data[i];
+		if (ch == '\n')
+			line++;
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		else if (ch == '{' || ch == '[') {
+			if (++depth > SP_MAX_JSON_DEPTH)
+				return sp_err_set(err, -EINVAL, "%s:%d: nesting deeper than %d levels", path, line,
+						  SP_MAX_JSON_DEPTH);
+		} else if (ch == '}' || ch == ']')
+			depth--;
+	}
+	return 0;
+}
+
+int sp_json_load(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
+{
+	if (len > SP_MAX_INPUT_BYTES)
+		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
+	if (len == 0)
+		return sp_err_set(err, -EINVAL, "%s: empty file", path);
+	int r = check_depth(path, data, len, err);
+	if (r < 0)
+		return r;
+	json_error_t je;
+	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return sp_err_set(err, -EINVAL, "%s:%d:%d: invalid JSON: %s", path, je.line, je.column, je.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return sp_err_set(err, -EINVAL, "%s: $: expected a JSON object at the top level", path);
+	}
+	*out = root;
+	return 0;
+}
+
+static json_t *member(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_null(v) ? NULL : v;
+}
+
+#define MISSING(c, where, key, err, required)                                                 \
+	((required) ? sp_json_error(c, where, err, "missing required key \"%s\"", key) : 0)
+
+int sp_json_get_str(const struct sp_jctx *c, json_t *obj, const char *where, const char *key, bool required,
+		    const char **out, struct sp_err *err)
+{
+	json_t *v = member(obj, key);
+	if (!v)
+		return MISSING(c, where, key, err, required);
+	if (!json_is_string(v))
+		return sp_json_error(c, where, err, "\"%s\": expected a string", key);
+	*out = json_string_value(v);
+	return 0;
+}
+
+int sp_json_get_u64(const struct sp_jctx *c, json_t *obj, const char *where, const char *key, bool required,
+		    uint64_t max, uint64_t *out, struct sp_err *err)
+{
+	json_t *v = member(obj, key);
+	if (!v)
+		return MISSING(c, where, key, err, required);
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return sp_json_error(c, where, err, "\"%s\": expected a non-negative integer", key);
+	uint64_t n = (uint64_t)json_integer_value(v);
+	if (n > max)
+		return sp_json_error(c, where, err, "\"%s\": %llu is out of range (at most %llu)", key,
+				     (unsigned long long)n, (unsigned long long)max);
+	*out = n;
+	return 0;
+}
+
+int sp_json_get_bool(const struct sp_jctx *c, json_t *obj, const char *where, const char *key, bool required,
+		     bool *out, struct sp_err *err)
+{
+	json_t *v = member(obj, key);
+	if (!v)
+		return MISSING(c, where, key, err, required);
+	if (!json_is_boolean(v))
+		return sp_json_error(c, where, err, "\"%s\": expected true or false", key);
+	*out = json_is_true(v);
+	return 0;
+}
+
+int sp_json_get_container(const struct sp_jctx *c, json_t *obj, const char *where, const char *key,
+			  bool required, json_type type, json_t **out, struct sp_err *err)
+{
+	json_t *v = member(obj, key);
+	if (!v)
+		return MISSING(c, where, key, err, required);
+	if (json_typeof(v) != type)
+		return sp_json_error(c, where, err, "\"%s\": expected %s", key,
+				     type == JSON_OBJECT ? "an object" : "an array");
+	*out = v;
+	return 0;
+}
+
+int sp_json_check_keys(const struct sp_jctx *c, json_t *obj, const char *where, const char *const *allowed,
+		       struct sp_err *err)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		for (const char *const *a = allowed; *a && !ok; a++)
+			ok = !strcmp(*a, key);
+		if (!ok)
+			return sp_json_error(c, where, err, "unknown key \"%s\"", key);
+	}
+	return 0;
+}
+
+int sp_json_dump(FILE *out, json_t *root, struct sp_err *err)
+{
+	if (json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0 || fputc('\n', out) == EOF)
+		return sp_err_sys(err, "write JSON");
+	return 0;
+}

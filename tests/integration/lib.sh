@@ -1,0 +1,59 @@
+# tests/integration/lib.sh: sourced by every tests/integration/t_*.sh.
+#
+# A test file defines shell functions and registers each with `tcase`:
+#
+#     t_record_true() { "$SP" record -o "$T/r.json" -- /bin/true; }
+#     tcase "record /bin/true" t_record_true
+#
+# Each case runs in its own subshell with `set -e`, a fresh scratch
+# directory $T, and a time limit (SP_TCASE_TIMEOUT, default 120 s).  It
+# passes when the function returns 0, is skipped when it calls
+# `skip "reason"` (exit 77), and fails otherwise; its output is shown only
+# on failure.  Helpers below fail with a message naming what differed.
+
+SP=${SP_BIN:?SP_BIN must point at the seccomp-profile binary}
+HELPERS=${SP_BUILD:?SP_BUILD must point at the build directory}/helpers
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+: "${SP_RESULTS:=/dev/null}"
+
+skip() { echo "SKIP: $*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# assert_status WANT CMD...: run CMD, require exit status WANT.
+assert_status() {
+	local want=$1; shift
+	local got=0
+	"$@" || got=$?
+	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want"
+}
+# assert_contains FILE TEXT / assert_not_contains FILE TEXT
+assert_contains() { grep -qF -- "$2" "$1" || { sed 's/^/  | /' "$1" | head -40 >&2; fail "'$1' lacks '$2'"; }; }
+assert_not_contains() { ! grep -qF -- "$2" "$1" || fail "'$1' contains '$2'"; }
+# has_syscall REC ABI NAME: the recording lists NAME under ABI with calls > 0.
+has_syscall() {
+	python3 - "$@" <<'PY'
+import json, sys
+rec, abi, name = sys.argv[1:4]
+d = json.load(open(rec))
+ok = any((s.get("name") == name or str(s.get("nr")) == name) and s.get("calls", 0) > 0
+         for s in d["abis"].get(abi, []))
+sys.exit(0 if ok else 1)
+PY
+}
+assert_syscall() { has_syscall "$@" || fail "recording $1 has no $3 under $2"; }
+assert_no_syscall() { ! has_syscall "$@" || fail "recording $1 has $3 under $2"; }
+
+tcase() {
+	local name=$1 fn=$2 rc=0 out
+	T=$(mktemp -d /tmp/sp-it.XXXXXX)
+	out=$T.log
+	( cd "$T" && set -e && export T && timeout --kill-after=5 "${SP_TCASE_TIMEOUT:-120}" \
+		bash -c "set -e; $(declare -f); $(declare -p SP HELPERS TESTS_DIR T 2>/dev/null); $fn" ) >"$out" 2>&1 || rc=$?
+	case $rc in
+	0)  echo "PASS $name" | tee -a "$SP_RESULTS" ;;
+	77) echo "SKIP $name ($(grep '^SKIP:' "$out" | tail -1 | cut -c7-))" | tee -a "$SP_RESULTS" ;;
+	124|137) echo "FAIL $name (timed out)" | tee -a "$SP_RESULTS"; sed 's/^/  | /' "$out" | tail -40 ;;
+	*)  echo "FAIL $name (exit $rc)" | tee -a "$SP_RESULTS"; sed 's/^/  | /' "$out" | tail -40 ;;
+	esac
+	rm -rf "$T" "$out"
+}

@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/util.h"
+#include "tests/unit/unit.h"
+
+static int write_hello(FILE *out, void *ctx, struct sp_err *err)
+{
+	(void)err;
+	fputs((const char *)ctx, out);
+	return 0;
+}
+
+static int write_then_fail(FILE *out, void *ctx, struct sp_err *err)
+{
+	(void)ctx;
+	fputs("partial", out);
+	return sp_err_set(err, -EINVAL, "writer failed");
+}
+
+static char *slurp(const char *path)
+{
+	char *data = NULL;
+	size_t len;
+	if (sp_file_read_all(path, 1 << 20, &data, &len, NULL) < 0)
+		return NULL;
+	return data;
+}
+
+START_TEST(atomic_write_replaces_or_keeps)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/out.txt", sp_unit_tmpdir());
+	struct sp_err err = {0};
+	ck_assert_int_eq(sp_file_write_atomic(path, write_hello, (void *)"one\n", &err), 0);
+	char *s = slurp(path);
+	ck_assert_str_eq(s, "one\n");
+	free(s);
+	/* A failing writer leaves the previous file untouched and no temp. */
+	ck_assert_int_lt(sp_file_write_atomic(path, write_then_fail, NULL, &err), 0);
+	ck_assert_str_eq(err.msg, "writer failed");
+	s = slurp(path);
+	ck_assert_str_eq(s, "one\n");
+	free(s);
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 1", sp_unit_tmpdir());
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+START_TEST(atomic_write_errors_name_the_path)
+{
+	struct sp_err err = {0};
+	ck_assert_int_lt(sp_file_write_atomic("/nonexistent-dir/x.json", write_hello, (void *)"x", &err), 0);
+	ck_assert(strstr(err.msg, "/nonexistent-dir"));
+	ck_assert_int_lt(sp_file_check_writable(sp_unit_tmpdir(), &err), 0);
+	ck_assert(strstr(err.msg, "is a directory"));
+	/* Full disk: /dev/full fails at flush; nothing is renamed there. */
+	if (access("/dev/full", W_OK) == 0 && geteuid() == 0) {
+		ck_assert_int_eq(sp_file_check_writable("/dev/full", &err), 0);
+	}
+}
+END_TEST
+
+START_TEST(read_all_limits)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/big.txt", sp_unit_tmpdir());
+	ck_assert_int_eq(sp_file_write_atomic(path, write_hello, (void *)"0123456789", NULL), 0);
+	char *data = NULL;
+	size_t len = 0;
+	struct sp_err err = {0};
+	ck_assert_int_eq(sp_file_read_all(path, 10, &data, &len, &err), 0);
+	ck_assert_uint_eq(len, 10);
+	free(data);
+	ck_assert_int_eq(sp_file_read_all(path, 9, &data, &len, &err), -EFBIG);
+	ck_assert(strstr(err.msg, "limit"));
+	ck_assert_int_eq(sp_file_read_all("/no/such/file", 9, &data, &len, &err), -ENOENT);
+	ck_assert(strstr(err.msg, "/no/such/file"));
+}
+END_TEST
+
+START_TEST(parse_and_errno_names)
+{
+	uint64_t v;
+	ck_assert(sp_parse_u64("42", 100, &v) && v == 42);
+	ck_assert(sp_parse_u64("0x10", 100, &v) && v == 16);
+	ck_assert(!sp_parse_u64("101", 100, &v));
+	ck_assert(!sp_parse_u64("-1", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("12abc", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("99999999999999999999999", UINT64_MAX, &v));
+	ck_assert_str_eq(sp_errno_name(EPERM), "EPERM");
+	ck_assert_str_eq(sp_errno_name(ENOSYS), "ENOSYS");
+	ck_assert_int_eq(sp_errno_from_name("ENOENT"), ENOENT);
+	ck_assert_int_eq(sp_errno_from_name("ENOPE"), -1);
+	ck_assert_ptr_null(sp_errno_name(0));
+}
+END_TEST
+
+START_TEST(err_helpers)
+{
+	struct sp_err err = {0};
+	ck_assert_int_eq(sp_err_set(&err, EINVAL, "bad %s", "thing"), -EINVAL);
+	ck_assert_str_eq(err.msg, "bad thing");
+	sp_err_prefix(&err, "record");
+	ck_assert_str_eq(err.msg, "record: bad thing");
+	errno = ENOENT;
+	ck_assert_int_eq(sp_err_sys(&err, "open '%s'", "x"), -ENOENT);
+	ck_assert_str_eq(err.msg, "open 'x': No such file or directory");
+	ck_assert_int_eq(sp_err_set(NULL, -EIO, "ignored"), -EIO);
+}
+END_TEST
+
+static Suite *util_suite(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, atomic_write_replaces_or_keeps);
+	tcase_add_test(tc, atomic_write_errors_name_the_path);
+	tcase_add_test(tc, read_all_limits);
+	tcase_add_test(tc, parse_and_errno_names);
+	tcase_add_test(tc, err_helpers);
+	suite_add_tcase(s, tc);
+	return s;
+}
+SP_SUITE(util_suite)
