@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "generator/merge.h"
+#include "tests/unit/unit.h"
+
+static struct sp_recording *run(const char *kernel, const char *cmd, int status, const int64_t *nrs, size_t n)
+{
+	struct sp_recording *rec = sp_recording_new();
+	rec->meta.kernel = xstrdup(kernel);
+	_cleanup_free_ char *c = xstrdup(cmd);
+	char *argv[] = {c, NULL};
+	rec->meta.command = sp_strv_dup(argv);
+	rec->meta.exit_status = status;
+	rec->meta.processes = 1;
+	rec->meta.start_time = xstrdup(status ? "2026-01-02T00:00:00Z" : "2026-01-01T00:00:00Z");
+	for (size_t i = 0; i < n; i++) {
+		struct sp_sysc *s = sp_recording_sysc(rec, SP_ABI_X86_64, nrs[i], true);
+		s->calls = 2;
+		s->first_exe = xstrdup(cmd);
+	}
+	return rec;
+}
+
+START_TEST(union_with_runs_seen)
+{
+	const int64_t a[] = {0, 1, 80 /* chdir */}, b[] = {0, 1, 39 /* getpid */};
+	struct sp_recording *ra = run("6.1", "/bin/a", 0, a, 3);
+	struct sp_recording *rb = run("6.1", "/bin/a", 0, b, 3);
+	struct sp_recording *m = sp_merge_new();
+	sp_merge_add(m, ra, "a.json");
+	sp_merge_add(m, rb, "b.json");
+	sp_merge_add(m, ra, "a2.json");
+	ck_assert_uint_eq(m->meta.runs, 3);
+	ck_assert_uint_eq(m->count, 4);
+	ck_assert_uint_eq(sp_recording_sysc(m, SP_ABI_X86_64, 0, false)->runs_seen, 3);
+	ck_assert_uint_eq(sp_recording_sysc(m, SP_ABI_X86_64, 0, false)->calls, 6);
+	ck_assert_uint_eq(sp_recording_sysc(m, SP_ABI_X86_64, 80, false)->runs_seen, 2);
+	ck_assert_uint_eq(sp_recording_sysc(m, SP_ABI_X86_64, 39, false)->runs_seen, 1);
+	ck_assert_uint_eq(sp_strv_len(m->meta.sources), 3);
+	ck_assert_str_eq(m->meta.sources[1], "b.json");
+	ck_assert_str_eq(m->meta.kernel, "6.1");
+	ck_assert_str_eq(m->meta.command[0], "/bin/a");
+	ck_assert_int_eq(m->meta.exit_status, 0);
+	ck_assert_uint_eq(m->meta.processes, 3);
+
+	/* A merge of merges lists the original runs, and runs_seen stays
+	 * bounded by runs. */
+	struct sp_recording *m2 = sp_merge_new();
+	sp_merge_add(m2, m, "m.json");
+	sp_merge_add(m2, rb, "b2.json");
+	ck_assert_uint_eq(m2->meta.runs, 4);
+	ck_assert_uint_eq(sp_strv_len(m2->meta.sources), 4);
+	ck_assert_str_eq(m2->meta.sources[3], "b2.json");
+	ck_assert_uint_eq(sp_recording_sysc(m2, SP_ABI_X86_64, 39, false)->runs_seen, 2);
+	ck_assert_uint_eq(sp_recording_sysc(m2, SP_ABI_X86_64, 0, false)->runs_seen, 4);
+	sp_recording_free(m2);
+	sp_recording_free(m);
+	sp_recording_free(ra);
+	sp_recording_free(rb);
+}
+END_TEST
+
+START_TEST(disagreeing_metadata)
+{
+	const int64_t a[] = {0};
+	struct sp_recording *ra = run("6.1", "/bin/a", 0, a, 1);
+	struct sp_recording *rb = run("5.10", "/bin/b", 3, a, 1);
+	rb->meta.complete = false;
+	struct sp_recording *m = sp_merge_new();
+	sp_merge_add(m, rb, "b.json");
+	sp_merge_add(m, ra, "a.json");
+	sp_merge_add(m, ra, "a.json");
+	ck_assert_str_eq(m->meta.kernel, "5.10, 6.1");
+	ck_assert_ptr_null(m->meta.command);
+	ck_assert_int_eq(m->meta.exit_status, -1);
+	ck_assert(!m->meta.complete);
+	ck_assert_str_eq(m->meta.start_time, "2026-01-01T00:00:00Z"); /* earliest */
+	sp_recording_free(m);
+	sp_recording_free(ra);
+	sp_recording_free(rb);
+}
+END_TEST
+
+static Suite *merge_suite(void)
+{
+	Suite *s = suite_create("merge");
+	TCase *tc = tcase_create("merge");
+	tcase_add_test(tc, union_with_runs_seen);
+	tcase_add_test(tc, disagreeing_metadata);
+	suite_add_tcase(s, tc);
+	return s;
+}
+SP_SUITE(merge_suite)
