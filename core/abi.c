@@ -165,8 +165,15 @@ char *sp_abi_syscall_name(enum sp_abi abi, int64_t nr)
 	if (!n)
 		return NULL;
 	/* Round-trip check: libseccomp must give the same number back, else
-	 * it matched by some rule that is not the kernel's numbering. */
-	if (seccomp_syscall_resolve_name_arch(a->scmp_token, n) != (int)nr) {
+	 * it matched by some rule that is not the kernel's numbering.  One
+	 * exception: on ABIs that multiplex (i386, s390, ppc, MIPS o32)
+	 * libseccomp resolves the names of the socket and SysV IPC calls to
+	 * pseudo numbers (-101..-120, -201..-224) although the kernel also
+	 * has direct numbers for them (i386 socket = 359 since 4.3), which
+	 * are what a tracer sees; a rule for the name covers both forms. */
+	int back = seccomp_syscall_resolve_name_arch(a->scmp_token, n);
+	bool mux_pseudo = (back <= -101 && back >= -120) || (back <= -201 && back >= -224);
+	if (back != (int)nr && !mux_pseudo) {
 		free(n);
 		return NULL;
 	}

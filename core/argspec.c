@@ -45,10 +45,28 @@ struct idx_entry {
 	const struct sp_argspec *spec;
 };
 
+/* Kernel numbers of the names we care about on one ABI. */
+struct nr_entry {
+	int64_t nr;
+	const char *name; /* static */
+};
+
+static const char *const socketcall_names[] = {
+	/* linux/net.h SYS_SOCKET (1) ... SYS_SENDMMSG (20) */
+	NULL,          "socket",      "bind",       "connect",    "listen",     "accept",  "getsockname",
+	"getpeername", "socketpair",  "send",       "recv",       "sendto",     "recvfrom", "shutdown",
+	"setsockopt",  "getsockopt",  "sendmsg",    "recvmsg",    "accept4",    "recvmmsg", "sendmmsg",
+};
+static const char *const ipc_names[] = {"semop",  "semget", "semctl", "semtimedop", "msgsnd", "msgrcv",
+					"msgget", "msgctl", "shmat",  "shmdt",      "shmget", "shmctl"};
+
+#define NNAMES (SP_ARRAY_SIZE(table) + SP_ARRAY_SIZE(socketcall_names) + SP_ARRAY_SIZE(ipc_names))
+
 static struct {
 	bool built;
-	uint8_t n;
+	uint8_t n, nnr;
 	struct idx_entry e[SP_ARRAY_SIZE(table)];
+	struct nr_entry nrs[NNAMES];
 } idx[SP_ABI_COUNT];
 
 bool sp_argspec_abi_multiplexes(enum sp_abi abi)
@@ -86,21 +104,67 @@ static int cmp_entry(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Syscall numbers of an ABI start at a base: o32 4000, n64 5000, x32 the
+ * x32 bit; the kernel's tables are below 1024 entries above it. */
+static int64_t nr_base(enum sp_abi abi)
+{
+	switch (abi) {
+	case SP_ABI_X32: return SP_X32_SYSCALL_BIT;
+	case SP_ABI_MIPSEL: return 4000;
+	case SP_ABI_MIPSEL64: return 5000;
+	default: return 0;
+	}
+}
+
+static const char *interesting(const char *name)
+{
+	for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++)
+		if (!strcmp(table[i].name, name))
+			return table[i].name;
+	for (size_t i = 1; i < SP_ARRAY_SIZE(socketcall_names); i++)
+		if (!strcmp(socketcall_names[i], name))
+			return socketcall_names[i];
+	for (size_t i = 0; i < SP_ARRAY_SIZE(ipc_names); i++)
+		if (!strcmp(ipc_names[i], name))
+			return ipc_names[i];
+	return NULL;
+}
+
+/* Walks the ABI's numbers rather than resolving names: on ABIs that
+ * multiplex, libseccomp resolves "socket" to a negative pseudo number
+ * (-101) even though the kernel also has a direct number (i386: 359, since
+ * 4.3) that it reports at syscall stops and that libseccomp maps back to
+ * "socket".  About a thousand lookups, once per ABI. */
 static void build_index(enum sp_abi abi)
 {
-	idx[abi].n = 0;
-	for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++) {
-		const struct sp_argspec *sp = spec_for(abi, &table[i]);
-		/* Names absent on abi (socketcall on x86_64, mmap2 on 64-bit
-		 * ABIs) resolve to -1: libseccomp's pseudo numbers are never
-		 * reported by the kernel. */
-		int64_t nr = sp ? sp_abi_syscall_nr(abi, sp->name) : -1;
-		if (nr < 0)
+	idx[abi].n = idx[abi].nnr = 0;
+	int64_t base = nr_base(abi);
+	for (int64_t nr = base; nr < base + 1024; nr++) {
+		_cleanup_free_ char *name = sp_abi_syscall_name(abi, nr);
+		const char *known = name ? interesting(name) : NULL;
+		if (!known || idx[abi].nnr >= NNAMES)
 			continue;
-		idx[abi].e[idx[abi].n++] = (struct idx_entry){nr, sp};
+		idx[abi].nrs[idx[abi].nnr++] = (struct nr_entry){nr, known};
+		for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++) {
+			const struct sp_argspec *sp = strcmp(table[i].name, known) ? NULL : spec_for(abi, &table[i]);
+			if (sp && idx[abi].n < SP_ARRAY_SIZE(table))
+				idx[abi].e[idx[abi].n++] = (struct idx_entry){nr, sp};
+		}
 	}
 	qsort(idx[abi].e, idx[abi].n, sizeof(idx[abi].e[0]), cmp_entry);
 	idx[abi].built = true;
+}
+
+int64_t sp_argspec_kernel_nr(enum sp_abi abi, const char *name)
+{
+	if ((int)abi < 0 || abi >= SP_ABI_COUNT || !name)
+		return -1;
+	if (!idx[abi].built)
+		build_index(abi);
+	for (size_t i = 0; i < idx[abi].nnr; i++)
+		if (!strcmp(idx[abi].nrs[i].name, name))
+			return idx[abi].nrs[i].nr;
+	return -1;
 }
 
 const struct sp_argspec *sp_argspec_find(enum sp_abi abi, int64_t nr)
@@ -141,32 +205,19 @@ uint32_t sp_argspec_socktype_mask(enum sp_abi abi)
 
 const char *sp_argspec_socketcall_name(uint64_t call)
 {
-	/* linux/net.h SYS_SOCKET (1) ... SYS_SENDMMSG (20) */
-	static const char *const names[] = {
-		NULL,          "socket",     "bind",       "connect",     "listen",  "accept",
-		"getsockname", "getpeername", "socketpair", "send",       "recv",    "sendto",
-		"recvfrom",    "shutdown",   "setsockopt", "getsockopt", "sendmsg", "recvmsg",
-		"accept4",     "recvmmsg",   "sendmmsg",
-	};
-	return call < SP_ARRAY_SIZE(names) ? names[call] : NULL;
+	return call < SP_ARRAY_SIZE(socketcall_names) ? socketcall_names[call] : NULL;
 }
 
 const char *sp_argspec_ipc_name(uint64_t call)
 {
-	/* linux/ipc.h: SEMOP 1 ... SHMCTL 24; the high 16 bits are a version. */
-	switch (call & 0xffff) {
-	case 1: return "semop";
-	case 2: return "semget";
-	case 3: return "semctl";
-	case 4: return "semtimedop";
-	case 11: return "msgsnd";
-	case 12: return "msgrcv";
-	case 13: return "msgget";
-	case 14: return "msgctl";
-	case 21: return "shmat";
-	case 22: return "shmdt";
-	case 23: return "shmget";
-	case 24: return "shmctl";
-	default: return NULL;
-	}
+	/* linux/ipc.h: SEMOP 1..SEMTIMEDOP 4, MSGSND 11..MSGCTL 14, SHMAT
+	 * 21..SHMCTL 24; the high 16 bits are a version. */
+	unsigned c = (unsigned)(call & 0xffff);
+	if (c >= 1 && c <= 4)
+		return ipc_names[c - 1];
+	if (c >= 11 && c <= 14)
+		return ipc_names[c - 11 + 4];
+	if (c >= 21 && c <= 24)
+		return ipc_names[c - 21 + 8];
+	return NULL;
 }

@@ -13,7 +13,7 @@
  *             use(sp->arg[i].idx, sp->arg[i].kind);
  *
  * sp_argspec_find() is on the tracer's hot path (every syscall stop): the
- * first call for an ABI resolves the table's names to numbers with
+ * first call for an ABI maps the ABI's syscall numbers to names with
  * libseccomp once; afterwards it is a binary search in a sorted array of a
  * few dozen numbers, no allocation and no syscall.  The lazily built index
  * is not thread-safe; the tracer and the generator are single-threaded.
@@ -98,6 +98,12 @@ const struct sp_argspec *sp_argspec_find(enum sp_abi abi, int64_t nr);
 
 /* Same, by libseccomp name (for the generator). */
 const struct sp_argspec *sp_argspec_by_name(enum sp_abi abi, const char *name);
+
+/* The number the kernel reports for name on abi, for the names of the
+ * table and those socketcall()/ipc() stand for; -1 when abi has no direct
+ * call.  Unlike sp_abi_syscall_nr(), this finds i386's direct socket (359)
+ * and semget (393) calls, which libseccomp resolves to pseudo numbers. */
+int64_t sp_argspec_kernel_nr(enum sp_abi abi, const char *name);
 
 /* The mask a SOCKTYPE value is compared under on abi (32 bits without
  * SOCK_NONBLOCK/SOCK_CLOEXEC). */

@@ -209,11 +209,14 @@ static bool narrow(struct pass *ps, const struct sp_rule *old)
 	if (is_socket_family(old->name) && (ruleabis & muxabis)) {
 		why = "argument conditions not enforced for callers of socketcall() on ABIs that multiplex it";
 		if (!ps->warned_mux) {
-			sp_warn("argument rules for %s (and other socket calls) are not enforced for programs "
-				"that use socketcall() on a 32-bit ABI: libseccomp allows socketcall(SYS_%s) "
-				"without them (the arguments are behind a pointer); socketcall's own call-number "
-				"rules still apply",
-				old->name, !strcmp(old->name, "socket") ? "SOCKET" : "...");
+			enum sp_abi mabi = SP_ABI_I386;
+			for (int abi = SP_ABI_COUNT; abi-- > 0;)
+				if (ruleabis & muxabis & sp_abi_bit((enum sp_abi)abi))
+					mabi = (enum sp_abi)abi;
+			sp_warn("argument rules for %s (and the other socket calls) are not enforced on %s for "
+				"programs that use socketcall(): libseccomp allows the socketcall() form by call "
+				"number only, the real arguments are behind a pointer",
+				old->name, sp_abi_name(mabi));
 			ps->warned_mux = true;
 		}
 	}

@@ -92,7 +92,7 @@ static int read_words(pid_t tid, enum sp_abi abi, uint64_t addr, uint64_t *w, un
 static void record_socketcall(struct sp_recording *rec, enum sp_abi abi, const uint64_t args[6], pid_t tid)
 {
 	const char *name = sp_argspec_socketcall_name(args[0] & 0xffffffffu);
-	int64_t nr = sp_abi_syscall_nr(abi, name);
+	int64_t nr = sp_argspec_kernel_nr(abi, name);
 	if (nr < 0)
 		return; /* no direct form on this ABI/libseccomp: nothing to attach it to */
 	struct sp_sysc *d = sp_recording_sysc(rec, abi, nr, true);
@@ -112,7 +112,7 @@ static void record_socketcall(struct sp_recording *rec, enum sp_abi abi, const u
 
 static void record_ipc(struct sp_recording *rec, enum sp_abi abi, const uint64_t args[6])
 {
-	int64_t nr = sp_abi_syscall_nr(abi, sp_argspec_ipc_name(args[0]));
+	int64_t nr = sp_argspec_kernel_nr(abi, sp_argspec_ipc_name(args[0]));
 	if (nr >= 0)
 		sp_recording_sysc(rec, abi, nr, true);
 }
