@@ -4,6 +4,8 @@
 #   make deps             install build/test dependencies (Debian/Ubuntu, apt-get)
 #   make check            unit tests (Check), then integration tests
 #   make bench            benchmarks against strace and native runs
+#   make fuzz             libFuzzer (clang) on every tests/fuzz target, FUZZ_SECONDS each
+#   make fuzz-replay      replay the committed fuzz corpora (part of check)
 #   make install          PREFIX=/usr/local DESTDIR= (binary, man page, completion)
 #   make format           clang-format every C file
 #
@@ -99,7 +101,25 @@ HELPER_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -funwind-tables -D_GN
 HELPERS_M32 := $(patsubst tests/helpers/%.c,build/helpers/%-m32,$(shell grep -l 'HELPER-M32' $(HELPER_SRC) /dev/null 2>/dev/null))
 HAVE_M32 := $(shell printf 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
 
-.PHONY: all deps check unit integration helpers bench fuzz install uninstall clean format help
+# Fuzz targets: tests/fuzz/fuzz_NAME.c, each with a seed corpus in
+# tests/fuzz/corpus/NAME/.  `make fuzz-replay` links each with
+# replay_main.c (any compiler, any SANITIZE) and runs the corpus once;
+# `make fuzz` rebuilds everything with clang's libFuzzer into build/fuzz
+# and lets each target search for FUZZ_SECONDS.  New inputs go to
+# build/fuzz/corpus/NAME, crashes to build/fuzz/artifacts/ (add a fixed
+# crash to the committed corpus).  tests/fuzz/NAME.dict, when present, is
+# libFuzzer's dictionary of the format's keywords.
+FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%-replay)
+FUZZ_OBJ    := $(FUZZ_SRC:%.c=$(BUILD)/%.o) $(BUILD)/tests/fuzz/replay_main.o
+FUZZ_SECONDS ?= 60
+FUZZ_CC     ?= clang
+FUZZ_FLAGS  ?= -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
+
+.PHONY: all deps check unit integration helpers bench fuzz fuzz-replay fuzz-bins install uninstall clean format help
+# The fuzz objects are reached only through pattern rules: keep them.
+.SECONDARY: $(FUZZ_OBJ)
 .DEFAULT_GOAL := all
 
 all: $(BIN)
@@ -133,6 +153,38 @@ build/helpers/%-m32: tests/helpers/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -m32 $(HELPER_CFLAGS) $< -o $@ -lpthread
 
+$(BUILD)/fuzz/fuzz_%-replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(LIB)
+	$(call say,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(DEP_LIBS)
+
+# libFuzzer binaries; only built from `make fuzz` (SANITIZE=fuzzer-no-link,...).
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
+	$(call say,LINK,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS)
+
+fuzz-replay: $(FUZZ_REPLAY)
+	$(Q)for n in $(FUZZ_NAMES); do \
+		$(BUILD)/fuzz/fuzz_$$n-replay tests/fuzz/corpus/$$n || exit 1; done
+
+fuzz-bins: $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%)
+
+fuzz:
+	$(Q)$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=build/fuzz \
+		SANITIZE=fuzzer-no-link,address,undefined fuzz-bins
+	$(Q)for n in $(FUZZ_NAMES); do \
+		mkdir -p build/fuzz/corpus/$$n build/fuzz/artifacts; \
+		echo "== fuzz_$$n ($(FUZZ_SECONDS) s)"; \
+		dict=; [ ! -f tests/fuzz/$$n.dict ] || dict=-dict=tests/fuzz/$$n.dict; \
+		build/fuzz/fuzz/fuzz_$$n $(FUZZ_FLAGS) $$dict -max_total_time=$(FUZZ_SECONDS) \
+			-artifact_prefix=build/fuzz/artifacts/$$n- \
+			build/fuzz/corpus/$$n tests/fuzz/corpus/$$n >build/fuzz/$$n.log 2>&1; \
+		rc=$$?; grep -E '^(Done|stat::number_of_executed_units)' build/fuzz/$$n.log | tail -1; \
+		if [ $$rc -ne 0 ]; then tail -40 build/fuzz/$$n.log; \
+			echo "fuzz_$$n: FAILED, see build/fuzz/$$n.log and build/fuzz/artifacts/"; exit 1; fi; \
+	done
+
 helpers: $(HELPERS) $(if $(HAVE_M32),$(HELPERS_M32))
 
 deps:
@@ -146,7 +198,7 @@ integration: $(BIN) helpers
 
 # Unit tests first: they are fast and pinpoint; the last line printed is
 # the integration runner's "N passed, N failed" total.
-check: unit integration
+check: unit fuzz-replay integration
 
 bench: $(BIN) helpers
 	$(Q)SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) bench/run
@@ -174,4 +226,4 @@ clean:
 help:
 	@sed -n '2,16s/^# \{0,1\}//p' Makefile
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

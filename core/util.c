@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "core/util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -262,11 +263,28 @@ int sp_file_read_all(const char *path, size_t max, char **out, size_t *len, stru
 
 bool sp_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
-	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+	/* Only decimal or 0x-hex digits.  strtoull() alone also accepts
+	 * leading white space, a sign ("\t-1" wraps to 2^64-1) and, with base
+	 * 0, octal ("010" = 8); none of that is what a user or a file of ours
+	 * means, so it is checked here first (found by tests/fuzz/fuzz_action).
+	 * A leading 0 followed by more digits is refused as ambiguous. */
+	if (!s)
 		return false;
+	int base = 10;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	} else if (s[0] == '0' && s[1]) {
+		return false;
+	}
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!(base == 16 ? isxdigit((unsigned char)*p) : isdigit((unsigned char)*p)))
+			return false;
 	char *end = NULL;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	unsigned long long v = strtoull(s, &end, base);
 	if (errno || !end || *end || v > max)
 		return false;
 	*out = v;

@@ -95,6 +95,15 @@ START_TEST(parse_and_errno_names)
 	ck_assert(!sp_parse_u64("12abc", UINT64_MAX, &v));
 	ck_assert(!sp_parse_u64("", UINT64_MAX, &v));
 	ck_assert(!sp_parse_u64("99999999999999999999999", UINT64_MAX, &v));
+	/* strtoull's extras are refused (found by fuzzing): octal, white
+	 * space and signs after it, hex without digits. */
+	ck_assert(!sp_parse_u64("010", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("\t-1", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("\n5", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("0x", UINT64_MAX, &v));
+	ck_assert(!sp_parse_u64("0x-1", UINT64_MAX, &v));
+	ck_assert(sp_parse_u64("0", 0, &v) && v == 0);
+	ck_assert(sp_parse_u64("0XfF", 255, &v) && v == 255);
 	ck_assert_str_eq(sp_errno_name(EPERM), "EPERM");
 	ck_assert_str_eq(sp_errno_name(ENOSYS), "ENOSYS");
 	ck_assert_int_eq(sp_errno_from_name("ENOENT"), ENOENT);
