@@ -149,6 +149,14 @@ struct sp_sysc *sp_recording_sysc(struct sp_recording *rec, enum sp_abi abi, int
 	return s;
 }
 
+const struct sp_sysc *sp_recording_find(const struct sp_recording *rec, enum sp_abi abi, int64_t nr)
+{
+	for (size_t h = hash_key(abi, nr) & (rec->cap - 1); rec->slots[h]; h = (h + 1) & (rec->cap - 1))
+		if (rec->slots[h]->abi == abi && rec->slots[h]->nr == nr)
+			return rec->slots[h];
+	return NULL;
+}
+
 static int cmp_sysc(const void *pa, const void *pb)
 {
 	const struct sp_sysc *a = *(struct sp_sysc *const *)pa;

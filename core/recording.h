@@ -131,6 +131,9 @@ void sp_recording_free(struct sp_recording *rec);
  * libseccomp name) when create is true, else NULL if absent. */
 struct sp_sysc *sp_recording_sysc(struct sp_recording *rec, enum sp_abi abi, int64_t nr, bool create);
 
+/* Read-only lookup of (abi, nr), or NULL. */
+const struct sp_sysc *sp_recording_find(const struct sp_recording *rec, enum sp_abi abi, int64_t nr);
+
 /* Entries sorted by ABI order, then name (unknown names last), then nr.
  * The array is malloc'ed (free it); entries stay owned by rec. */
 struct sp_sysc **sp_recording_sorted(const struct sp_recording *rec, size_t *n);
