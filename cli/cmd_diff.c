@@ -284,23 +284,6 @@ static json_t *abi_list(uint32_t mask)
 	return a;
 }
 
-static json_t *json_sites(const struct sp_sysc *s)
-{
-	json_t *sites = json_array();
-	for (size_t k = 0; k < s->nsites; k++) {
-		const struct sp_callsite *cs = &s->sites[k];
-		json_t *frames = json_array();
-		for (size_t f = 0; f < cs->nframes; f++) {
-			const struct sp_frame *fr = &cs->frames[f];
-			json_array_append_new(frames, json_pack("{s:o, s:I, s:o, s:I}", "module", jstr(fr->module), "offset",
-								(json_int_t)fr->offset, "symbol", jstr(fr->symbol), "sym_off",
-								(json_int_t)fr->sym_off));
-		}
-		json_array_append_new(sites, json_pack("{s:o, s:o}", "exe", jstr(cs->exe), "frames", frames));
-	}
-	return sites;
-}
-
 static json_t *json_item(const struct sp_diff_item *it)
 {
 	json_t *o = json_object();
@@ -318,7 +301,7 @@ static json_t *json_item(const struct sp_diff_item *it)
 		json_object_set_new(o, "runs_seen", json_integer(it->sysc->runs_seen));
 		json_object_set_new(o, "runs", json_integer(it->runs));
 		json_object_set_new(o, "first_exe", jstr(it->sysc->first_exe));
-		json_object_set_new(o, "sites", json_sites(it->sysc));
+		json_object_set_new(o, "sites", sp_json_callsites(it->sysc));
 	}
 	return o;
 }

@@ -53,4 +53,10 @@ int sp_json_error(const struct sp_jctx *c, const char *where, struct sp_err *err
  * trailing newline. */
 int sp_json_dump(FILE *out, json_t *root, struct sp_err *err);
 
+/* The call sites of s as our recording format writes them (an array of
+ * {exe, frames: [{module, offset, symbol, sym_off}]}); also used by diff's
+ * JSON output.  Defined in formats/recording.c. */
+struct sp_sysc;
+json_t *sp_json_callsites(const struct sp_sysc *s);
+
 #endif

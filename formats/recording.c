@@ -30,7 +30,7 @@ static json_t *jstrv(char *const *v, size_t n)
 	return a;
 }
 
-static json_t *write_sites(const struct sp_sysc *s)
+json_t *sp_json_callsites(const struct sp_sysc *s)
 {
 	json_t *sites = json_array();
 	for (size_t i = 0; i < s->nsites; i++) {
@@ -102,7 +102,7 @@ static json_t *write_sysc(const struct sp_sysc *s)
 	else
 		json_decref(args);
 	if (s->nsites)
-		json_object_set_new(o, "sites", write_sites(s));
+		json_object_set_new(o, "sites", sp_json_callsites(s));
 	if (s->sites_dropped)
 		json_object_set_new(o, "sites_dropped", json_integer(s->sites_dropped));
 	return o;
