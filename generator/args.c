@@ -173,12 +173,24 @@ static bool narrow(struct pass *ps, const struct sp_rule *old)
 	if (!sp || sp->arg[0].kind == SP_ARGK_CLONE3FLAGS)
 		return false;
 
+	uint32_t ruleabis = old->abis ? old->abis : ps->p->abis;
 	struct alts *a = xcalloc(sp->nargs, sizeof(*a));
 	bool found = false;
 	for (unsigned i = 0; i < sp->nargs; i++) {
 		struct gathered g;
 		gather(ps->rec, old->name, old->abis, i, &g);
 		found |= g.found;
+		/* The conditions apply on every ABI of the rule, also those
+		 * it was only translated to: the argument must sit at the
+		 * same position there (not so for i386's old_mmap, or clone
+		 * on s390 next to another ABI). */
+		for (int abi = 0; abi < SP_ABI_COUNT; abi++) {
+			if (!(ruleabis & sp_abi_bit((enum sp_abi)abi)))
+				continue;
+			const struct sp_argspec *o = sp_argspec_by_name((enum sp_abi)abi, old->name);
+			if (!o || o->nargs <= i || o->arg[i].idx != g.idx)
+				g.unusable = true;
+		}
 		build_alts(&g, &sp->arg[i], &ps->c3, &a[i]);
 	}
 	/* Cross product, bounded: leave trailing arguments unconstrained
@@ -205,7 +217,6 @@ static bool narrow(struct pass *ps, const struct sp_rule *old)
 	for (int abi = 0; abi < SP_ABI_COUNT; abi++)
 		if (sp_argspec_abi_multiplexes((enum sp_abi)abi))
 			muxabis |= sp_abi_bit((enum sp_abi)abi);
-	uint32_t ruleabis = old->abis ? old->abis : ps->p->abis;
 	if (is_socket_family(old->name) && (ruleabis & muxabis)) {
 		why = "argument conditions not enforced for callers of socketcall() on ABIs that multiplex it";
 		if (!ps->warned_mux) {

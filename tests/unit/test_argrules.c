@@ -158,6 +158,23 @@ START_TEST(wx)
 	sp_argrules_apply(p, rec, NULL);
 	ck_assert_uint_eq(count_rules(p, "mprotect", true), 2);
 	ck_assert_uint_eq(count_rules(p, "mmap", false), 1);
+	/* translated to i386 too: mprotect sits at the same position there,
+	 * still narrowed; mmap on i386 is old_mmap (a pointer): never */
+	struct sp_recording *r2 = sp_recording_new();
+	rec_add(r2, SP_ABI_X86_64, "mprotect", 2, (uint64_t[]){1}, 1);
+	rec_add(r2, SP_ABI_X86_64, "mmap", 2, (uint64_t[]){3}, 1);
+	struct sp_policy *q = names_policy(r2);
+	sp_argrules_apply(q, r2, NULL);
+	ck_assert_uint_eq(count_rules(q, "mmap", true), 2);
+	sp_policy_free(q);
+	q = names_policy(r2);
+	q->abis |= sp_abi_bit(SP_ABI_I386);
+	sp_argrules_apply(q, r2, NULL);
+	ck_assert_uint_eq(count_rules(q, "mprotect", true), 2);
+	ck_assert_uint_eq(count_rules(q, "mmap", false), 1);
+	ck_assert_uint_eq(count_rules(q, "mmap", true), 0);
+	sp_recording_free(r2);
+	sp_policy_free(q);
 	struct sock_fprog f;
 	compile(p, &f);
 	ck_assert_uint_eq(eval(&f, AA_X86_64, SP_ABI_X86_64, "mprotect", 0, 0, 5), RET_ALLOW);
