@@ -201,7 +201,12 @@ int main(int argc, char **argv)
 	const struct cmd *c = find_cmd(argv[i]);
 	if (!c)
 		return sp_cli_usage(NULL, "unknown command '%s'", argv[i]);
-	/* getopt_long in the command starts over on its own argv. */
+	/* getopt_long in the command starts over on its own argv, and names
+	 * argv[0] in its own complaints: make that "seccomp-profile CMD" so
+	 * that every message starts with the program's name. */
+	char prog[64];
+	snprintf(prog, sizeof(prog), SP_PROG " %s", c->name);
+	argv[i] = prog;
 	optind = 0;
 	return c->fn(argc - i, argv + i);
 }

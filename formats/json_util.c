@@ -56,6 +56,12 @@ int sp_json_load(const char *path, const char *data, size_t len, json_t **out, s
 		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
 	if (len == 0)
 		return sp_err_set(err, -EINVAL, "%s: empty file", path);
+	/* jansson stops at a NUL and reports "end of file expected near end
+	 * of file", which helps nobody: say what is there. */
+	const char *nul = memchr(data, '\0', len);
+	if (nul)
+		return sp_err_set(err, -EINVAL, "%s: byte %zu: NUL byte in a JSON file (binary data?)", path,
+				  (size_t)(nul - data));
 	int r = check_depth(path, data, len, err);
 	if (r < 0)
 		return r;
