@@ -3,7 +3,8 @@
 #   make                  build ./seccomp-profile
 #   make deps             install build/test dependencies (Debian/Ubuntu, apt-get)
 #   make check            unit tests (Check), then integration tests
-#   make bench            benchmarks against strace and native runs
+#   make bench            benchmarks against strace and native runs (BENCH_RUNS=N, ...)
+#   make bench-quick      every benchmark once at reduced size (smoke test)
 #   make fuzz             libFuzzer (clang) on every tests/fuzz target, FUZZ_SECONDS each
 #   make fuzz-replay      replay the committed fuzz corpora (part of check)
 #   make install          PREFIX=/usr/local DESTDIR= (binary, man page, completion)
@@ -117,7 +118,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC     ?= clang
 FUZZ_FLAGS  ?= -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 
-.PHONY: all deps check unit integration helpers bench fuzz fuzz-replay fuzz-bins install uninstall clean format help
+.PHONY: all deps check unit integration helpers bench bench-quick fuzz fuzz-replay fuzz-bins install uninstall clean format help
 # The fuzz objects are reached only through pattern rules: keep them.
 .SECONDARY: $(FUZZ_OBJ)
 .DEFAULT_GOAL := all
@@ -205,6 +206,9 @@ check: unit fuzz-replay integration
 
 bench: $(BIN) helpers
 	$(Q)SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) bench/run
+
+bench-quick: $(BIN) helpers
+	$(Q)BENCH_QUICK=1 SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) bench/run
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR)
