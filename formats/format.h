@@ -36,15 +36,26 @@ struct sp_write_opts {
 	const struct sp_recording *rec; /* source recording for provenance, or NULL */
 };
 
+/* What a reader needs to know about the system the policy will be enforced
+ * on, to evaluate conditions written into the file (Docker's archMap and
+ * includes/excludes).  Every field may be NULL. */
+struct sp_read_opts {
+	const char *const *caps; /* NULL-terminated "CAP_*" names the workload holds (none if NULL) */
+	const char *kernel;      /* release "MAJOR.MINOR[...]"; NULL = this host's uname -r */
+	const char *arch;        /* native ABI name ("x86_64", "aarch64"); NULL = this build's */
+};
+
 struct sp_format {
 	const char *name;
 	const char *ext;     /* without the dot */
 	const char *summary; /* one line for `seccomp-profile formats` */
 	int (*write_policy)(FILE *out, const struct sp_policy *p, const struct sp_write_opts *o,
 			    struct sp_err *err);
-	/* Parses data (len bytes, NUL-terminated) read from path. */
-	int (*read_policy)(const char *path, const char *data, size_t len, struct sp_policy **out,
-			   struct sp_err *err);
+	/* Parses data (len bytes, NUL-terminated) read from path; o may be
+	 * NULL (see struct sp_read_opts).  Errors name path and the JSON path
+	 * or line:column of the problem. */
+	int (*read_policy)(const char *path, const char *data, size_t len, const struct sp_read_opts *o,
+			   struct sp_policy **out, struct sp_err *err);
 	/* true when data looks like this format (for reading any input). */
 	bool (*detect)(const char *data, size_t len);
 };

@@ -77,6 +77,98 @@ int sp_json_load(const char *path, const char *data, size_t len, json_t **out, s
 	return 0;
 }
 
+/* One integer literal rewritten by sp_json_load_u64(): on its line, text
+ * after new_col is shifted right by grow characters. */
+struct rewrite {
+	int line, new_col, grow;
+};
+
+int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
+{
+	if (len > SP_MAX_INPUT_BYTES)
+		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
+	struct sp_buf b = SP_BUF_INIT;
+	struct rewrite *rw = NULL;
+	size_t nrw = 0, caprw = 0;
+	int line = 1, col = 0, shift = 0, r = 0;
+	bool in_str = false, esc = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = data[i];
+		col++;
+		if (ch == '\n')
+			line++, col = 0, shift = 0;
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				in_str = false;
+			sp_buf_add(&b, &ch, 1);
+			continue;
+		}
+		if (ch == '"')
+			in_str = true;
+		if (ch == '-') {
+			r = sp_err_set(err, -EINVAL,
+				       "%s:%d:%d: negative number: values in a seccomp profile are unsigned (write "
+				       "-N as 2^64-N)", path, line, col);
+			goto out;
+		}
+		if (ch < '0' || ch > '9') {
+			sp_buf_add(&b, &ch, 1);
+			continue;
+		}
+		size_t j = i;
+		while (j < len && ((data[j] >= '0' && data[j] <= '9') || strchr(".eE+-", data[j])))
+			j++;
+		size_t n = j - i;
+		_cleanup_free_ char *lit = xstrndup(data + i, n);
+		uint64_t v;
+		if (strpbrk(lit, ".eE") || (n > 1 && lit[0] == '0') || !sp_parse_u64(lit, UINT64_MAX, &v) ||
+		    v <= INT64_MAX) {
+			/* jansson reports anything wrong with it; 20+ digit overflow included */
+			sp_buf_add(&b, lit, n);
+		} else {
+			char neg[32];
+			int k = snprintf(neg, sizeof(neg), "%lld", (long long)(int64_t)v);
+			sp_buf_add(&b, neg, (size_t)k);
+			xgrow((void **)&rw, &caprw, nrw + 1, sizeof(*rw));
+			shift += k - (int)n;
+			rw[nrw++] = (struct rewrite){line, col + (int)n - 1 + shift, k - (int)n};
+		}
+		col += (int)n - 1;
+		i = j - 1;
+	}
+	r = check_depth(path, b.s ? b.s : "", b.len, err);
+	if (r < 0)
+		goto out;
+	if (len == 0) {
+		r = sp_err_set(err, -EINVAL, "%s: empty file", path);
+		goto out;
+	}
+	json_error_t je;
+	json_t *root = json_loadb(b.s, b.len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		int ecol = je.column;
+		for (size_t k = nrw; k-- > 0;)
+			if (rw[k].line == je.line && ecol > rw[k].new_col)
+				ecol -= rw[k].grow;
+		r = sp_err_set(err, -EINVAL, "%s:%d:%d: invalid JSON: %s", path, je.line, ecol, je.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		r = sp_err_set(err, -EINVAL, "%s: $: expected a JSON object at the top level", path);
+		goto out;
+	}
+	*out = root;
+out:
+	sp_buf_release(&b);
+	free(rw);
+	return r;
+}
+
 static json_t *member(json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);

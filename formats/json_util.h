@@ -28,6 +28,15 @@ struct sp_jctx {
 
 int sp_json_load(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err);
 
+/* Like sp_json_load(), for formats whose numbers are all unsigned 64-bit
+ * (Docker/OCI seccomp: argument values such as AT_FDCWD are written as
+ * 18446744073709551516).  jansson's integers are signed 64-bit, so integer
+ * literals in 2^63..2^64-1 are loaded as the negative json integer with the
+ * same bit pattern: read them back with (uint64_t)json_integer_value().
+ * Negative literals cannot mean anything in such a file and are refused
+ * with their line and column, which keeps that reading unambiguous. */
+int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err);
+
 /* Each getter: member key of object obj (whose own path is where).  When
  * the member is absent, required=true is an error; otherwise the output is
  * left untouched and 0 is returned.  JSON null counts as absent. */
