@@ -514,6 +514,8 @@ static int read_object(struct sp_rd *c, json_t *o, const char *where, enum diale
 	return 0;
 }
 
+static bool looks_like_profile(json_t *root);
+
 static const char *skip_ws(const char *s)
 {
 	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
@@ -542,7 +544,7 @@ int sp_fmt_oci_read(const char *path, const char *data, size_t len, const struct
 	if (r < 0 || (r = sp_json_load_u64(path, data, len, &root, err)) < 0)
 		return r;
 	struct sp_rd c = {.file = path};
-	if (json_object_get(root, "defaultAction"))
+	if (looks_like_profile(root) || !json_object_get(root, "linux"))
 		return read_object(&c, root, "$", D_OCI, &e, out, err);
 	/* A whole config.json: the filter is linux.seccomp; the rest of the
 	 * bundle configuration is not ours to check. */
