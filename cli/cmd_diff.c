@@ -75,7 +75,7 @@ static int load_input(const char *path, struct input *in, struct sp_err *err)
 	const struct sp_format *f = sp_formats(&n);
 	for (size_t i = 0; i < n; i++)
 		if (f[i].read_policy && f[i].detect && f[i].detect(data, len))
-			return f[i].read_policy(path, data, len, &in->pol, err);
+			return f[i].read_policy(path, data, len, NULL, &in->pol, err);
 	return sp_err_set(err, -EINVAL, "%s: not a recording or a policy in a format this build reads (see 'formats')",
 			  path);
 }

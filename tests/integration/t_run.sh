@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# `run`: profiles of every readable format are enforced, modes change the
+# default action, profile errors stop everything before the command runs,
+# and the command's own status comes back.
+. "$(dirname "$0")/lib.sh"
+
+# deny_getppid FORMAT ACTION FILE: a deny-list profile (default allow) whose
+# only rule gives getppid ACTION, in FORMAT.
+deny_getppid() {
+	case $1 in
+	oci) printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getppid"], "action": "%s"%s}]}\n' \
+		"$2" "$( [ "$2" = SCMP_ACT_ERRNO ] && echo ', "errnoRet": 13')" >"$3" ;;
+	docker) printf '{"defaultAction": "SCMP_ACT_ALLOW", "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": ["SCMP_ARCH_X86"]}],\n "syscalls": [{"name": "getppid", "action": "%s", "comment": "test"}]}\n' "$2" >"$3" ;;
+	yaml) printf 'seccomp:\n  default_action: allow\n  syscalls:\n    - action: %s\n      names: [getppid]\n' "$2" >"$3" ;;
+	k8s) printf 'apiVersion: security-profiles-operator.x-k8s.io/v1beta1\nkind: SeccompProfile\nmetadata: {name: t}\nspec:\n  defaultAction: SCMP_ACT_ALLOW\n  syscalls:\n  - action: %s\n    names: [getppid]\n' "$2" >"$3" ;;
+	esac
+}
+
+# allow_list_without NAME FILE CMD...: an allow-list OCI profile of every
+# syscall strace sees CMD make, minus NAME (default errno EPERM).
+allow_list_without() {
+	local drop=$1 out=$2; shift 2
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o "$T/strace.log" "$@" >/dev/null 2>&1 || true
+	python3 - "$T/strace.log" "$drop" "$out" <<'PY'
+import json, re, sys
+names = set()
+for line in open(sys.argv[1]):
+    m = re.match(r'^\d+\s+(?:<\.\.\. )?([a-z0-9_]+)[( ]', line)
+    if m and m.group(1) not in ("exited", "killed"):
+        names.add(m.group(1))
+names.discard(sys.argv[2])
+assert "execve" in names, names
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
+           "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]}, open(sys.argv[3], "w"))
+PY
+}
+
+t_run_formats() {
+	for f in oci docker k8s; do
+		deny_getppid $f SCMP_ACT_ERRNO "$T/p.$f"
+		"$SP" run --profile "$T/p.$f" -- "$HELPERS/rc_victim" >out 2>err && fail "$f: victim was not denied"
+		assert_contains out "getppid:"
+	done
+	deny_getppid oci SCMP_ACT_ERRNO "$T/p.oci"
+	assert_status 3 "$SP" run --profile "$T/p.oci" -- "$HELPERS/rc_victim"
+	"$SP" run --profile "$T/p.oci" -- "$HELPERS/rc_victim" >out || true
+	assert_contains out "getppid: Permission denied" # errnoRet 13
+	deny_getppid yaml errno "$T/p.yml"
+	assert_status 3 "$SP" run --profile "$T/p.yml" -- "$HELPERS/rc_victim"
+	"$SP" run --profile "$T/p.yml" -- "$HELPERS/rc_victim" >out || true
+	assert_contains out "getppid: Operation not permitted" # go-seccomp-bpf errno is EPERM
+	# the filter holds in every thread
+	"$SP" run --profile "$T/p.yml" -- "$HELPERS/rc_victim" threads >out || true
+	[ "$(grep -c 'getppid: Operation not permitted' out)" -eq 2 ] || fail "thread not filtered: $(cat out)"
+}
+tcase "run enforces oci, docker, k8s and yaml profiles (errno, all threads)" t_run_formats
+
+t_run_kill_rule() {
+	deny_getppid oci SCMP_ACT_KILL_PROCESS "$T/p.json"
+	assert_status 159 bash -c '"$0" run --profile "$1" -- "$2"; exit $?' "$SP" "$T/p.json" "$HELPERS/rc_victim"
+}
+tcase "run: a KILL_PROCESS rule kills with SIGSYS" t_run_kill_rule
+
+t_run_modes() {
+	allow_list_without getppid "$T/p.json" "$HELPERS/rc_victim"
+	"$SP" run --profile "$T/p.json" -- "$HELPERS/rc_victim" >out || true
+	assert_contains out "getppid: Operation not permitted"
+	assert_status 3 "$SP" run --profile "$T/p.json" -- "$HELPERS/rc_victim"
+	# log: calls outside the profile succeed
+	assert_status 0 "$SP" run --mode log --profile "$T/p.json" -- "$HELPERS/rc_victim"
+	# kill: they kill the process (SIGSYS: 128+31 as a shell reports it)
+	assert_status 159 bash -c '"$0" run --mode kill --profile "$1" -- "$2"; exit $?' "$SP" "$T/p.json" "$HELPERS/rc_victim"
+	# the full allow-list (getppid included) runs clean in kill mode
+	allow_list_without nothing "$T/full.json" "$HELPERS/rc_victim"
+	assert_status 0 "$SP" run --mode kill --profile "$T/full.json" -- "$HELPERS/rc_victim"
+}
+tcase "run --mode enforce|log|kill on an allow-list" t_run_modes
+
+t_run_status_and_nnp() {
+	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >p.json
+	assert_status 7 "$SP" run --profile p.json -- sh -c 'exit 7'
+	"$SP" run --profile p.json -- grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status >st
+	assert_contains st "NoNewPrivs:	1"
+	assert_contains st "Seccomp:	2"
+	assert_status 127 "$SP" run --profile p.json -- no-such-command-xyz
+	"$SP" run --profile p.json -- no-such-command-xyz 2>err || true
+	assert_contains err "no-such-command-xyz: command not found"
+	printf 'x' >notexec
+	assert_status 126 "$SP" run --profile p.json -- ./notexec
+	assert_status 126 "$SP" run --profile p.json -- /
+}
+tcase "run: exit status, no_new_privs, 126/127 like a shell" t_run_status_and_nnp
+
+t_run_profile_errors() {
+	# every failure: exit 2, a message naming file and location, command never runs
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "raed"], "action": "SCMP_ACT_ALLOW"}]}\n' >bad.json
+	assert_status 2 "$SP" run --profile bad.json -- touch ran
+	"$SP" run --profile bad.json -- touch ran 2>err || true
+	assert_contains err 'seccomp-profile: bad.json: $.syscalls[0].names: [1]: unknown syscall "raed"'
+	printf 'seccomp:\n  default_action: errno\n  syscalls:\n  - action: allow\n    names: [read]\n  - action: alow\n    names: [write]\n' >bad.yml
+	"$SP" run --profile bad.yml -- touch ran 2>err && fail "bad yaml accepted"
+	assert_contains err 'bad.yml:6:13: $.seccomp.syscalls[1]: "action": unknown action "alow"'
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]}\n' >noexec.json
+	assert_status 2 "$SP" run --profile noexec.json -- touch ran
+	"$SP" run --profile noexec.json -- touch ran 2>err || true
+	assert_contains err "does not allow execve"
+	printf 'hello: [\n' >junk
+	"$SP" run --profile junk -- touch ran 2>err && fail "junk accepted"
+	assert_contains err "junk:"
+	assert_status 2 "$SP" run --profile missing.json -- touch ran
+	[ ! -e ran ] || fail "the command ran despite a bad profile"
+}
+tcase "run: profile errors name file and location, nothing runs" t_run_profile_errors
+
+t_run_usage() {
+	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >p.json
+	assert_status 2 "$SP" run -- true
+	assert_status 2 "$SP" run --profile p.json
+	assert_status 2 "$SP" run --profile p.json --mode loud -- true
+	assert_status 2 "$SP" run --profile p.json --cap CAP_NOPE -- true
+	assert_status 0 "$SP" run --profile p.json --cap sys_admin --cap CAP_NET_RAW -- true
+}
+tcase "run: usage errors exit 2" t_run_usage
+
+t_run_caps() {
+	cat >p.json <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW", "archMap": [],
+ "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "excludes": {"caps": ["CAP_SYS_ADMIN"]}}]}
+EOF
+	assert_status 3 "$SP" run --profile p.json -- "$HELPERS/rc_victim"
+	assert_status 0 "$SP" run --cap CAP_SYS_ADMIN --profile p.json -- "$HELPERS/rc_victim"
+}
+tcase "run --cap decides Docker includes/excludes" t_run_caps
