@@ -97,3 +97,23 @@ t_install() {
 	[ ! -e "$root/usr/share/man/man1/seccomp-profile.1" ] || fail "make uninstall left the man page"
 }
 tcase "make install puts the man page and completion in place" t_install
+
+t_doc_commands() {
+	docs_env
+	# Every "seccomp-profile CMD --option" shown in README.md and docs/ exists;
+	# on failure each line names the file, line and option.
+	"$ROOT/scripts/check-doc-commands" "$SP" 2>out || { cat out >&2; fail "the docs show options the binary does not have"; }
+	cat >bad.md <<-'MD'
+	Run `seccomp-profile merge --no-such-flag a.json` first.
+
+	```sh
+	$ seccomp-profile record -c -o x.json ./app --app-option | tee log
+	$ seccomp-profile generate -f no-such-format -o p.json x.json
+	```
+	MD
+	! "$ROOT/scripts/check-doc-commands" "$SP" bad.md 2>out || fail "bad.md passed"
+	assert_contains out "bad.md:1: 'seccomp-profile merge ... --no-such-flag': option --no-such-flag is not printed by 'seccomp-profile merge --help'"
+	assert_contains out "bad.md:5: 'seccomp-profile generate -f no-such-format': format no-such-format is not listed"
+	assert_not_contains out "--app-option"
+}
+tcase "docs: command lines in README.md and docs/ use existing options" t_doc_commands
