@@ -15,6 +15,15 @@ _seccomp_profile_abis="x86_64 i386 x32 aarch64 arm riscv64 ppc64le s390x s390 mi
 # --default-action values (generate --help).
 _seccomp_profile_actions="errno errno:EPERM errno:ENOSYS kill kill-thread trap log"
 
+# Capability names (run/check --cap).
+_seccomp_profile_caps="CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER CAP_FSETID CAP_KILL
+CAP_SETGID CAP_SETUID CAP_SETPCAP CAP_LINUX_IMMUTABLE CAP_NET_BIND_SERVICE CAP_NET_BROADCAST
+CAP_NET_ADMIN CAP_NET_RAW CAP_IPC_LOCK CAP_IPC_OWNER CAP_SYS_MODULE CAP_SYS_RAWIO CAP_SYS_CHROOT
+CAP_SYS_PTRACE CAP_SYS_PACCT CAP_SYS_ADMIN CAP_SYS_BOOT CAP_SYS_NICE CAP_SYS_RESOURCE CAP_SYS_TIME
+CAP_SYS_TTY_CONFIG CAP_MKNOD CAP_LEASE CAP_AUDIT_WRITE CAP_AUDIT_CONTROL CAP_SETFCAP
+CAP_MAC_OVERRIDE CAP_MAC_ADMIN CAP_SYSLOG CAP_WAKE_ALARM CAP_BLOCK_SUSPEND CAP_AUDIT_READ
+CAP_PERFMON CAP_BPF CAP_CHECKPOINT_RESTORE"
+
 declare -gA _seccomp_profile_cache 2>/dev/null || declare -A _seccomp_profile_cache
 
 # Prints "OPTION<TAB>ARG" for each option in a --help text: ARG is the
@@ -22,7 +31,12 @@ declare -gA _seccomp_profile_cache 2>/dev/null || declare -A _seccomp_profile_ca
 _seccomp_profile_parse_help() {
 	awk '
 	function flush() { g = "" }
-	function emit(o, a) { if (!(o in seen)) { seen[o] = 1; order[++n] = o }; if (a != "") arg[o] = a }
+	# A list of choices (a|b|c) from the Usage line beats a placeholder
+	# (MODE) from the option list.
+	function emit(o, a) {
+		if (!(o in seen)) { seen[o] = 1; order[++n] = o }
+		if (a != "" && !(arg[o] ~ /\|/)) arg[o] = a
+	}
 	/^Usage:/ || /^ +seccomp-profile / || /^ +-/ {
 		line = $0
 		if (line ~ /^ +-/) {               # option list: spec before the description
@@ -49,12 +63,19 @@ _seccomp_profile_parse_help() {
 			}
 			if (g != "" && (w ~ /^[A-Z][A-Z_]*$/ || w ~ /\|/)) {
 				m = split(g, grp, / /)
-				for (j = 1; j <= m; j++) if (grp[j] != "") emit(grp[j], w)
+				for (j = 1; j <= m; j++) if (grp[j] != "") { emit(grp[j], w); alias[grp[j]] = g }
 			}
 			flush()
 		}
 	}
-	END { for (i = 1; i <= n; i++) printf "%s\t%s\n", order[i], arg[order[i]] }
+	END {
+		# "-m, --mode MODE" with "[--mode enforce|log|kill]": -m gets the choices too.
+		for (o in alias) {
+			m = split(alias[o], grp, / /)
+			for (j = 1; j <= m; j++) if (grp[j] != "" && arg[grp[j]] ~ /\|/) arg[o] = arg[grp[j]]
+		}
+		for (i = 1; i <= n; i++) printf "%s\t%s\n", order[i], arg[order[i]]
+	}
 	'
 }
 
@@ -113,6 +134,7 @@ _seccomp_profile_value() { # ARG placeholder -> COMPREPLY
 	FORMAT) COMPREPLY=($(compgen -W "$(_seccomp_profile_formats)" -- "$cur")) ;;
 	ABI) COMPREPLY=($(compgen -W "$_seccomp_profile_abis" -- "$cur")) ;;
 	ACTION) COMPREPLY=($(compgen -W "$_seccomp_profile_actions" -- "$cur")) ;;
+	CAP) COMPREPLY=($(compgen -W "$_seccomp_profile_caps" -- "$cur")) ;;
 	PID) COMPREPLY=($(compgen -W "$(cd /proc && printf '%s\n' [0-9]*)" -- "$cur")) ;;
 	DEPTH | N | NUM*) COMPREPLY=() ;;
 	*) _seccomp_profile_files ;;

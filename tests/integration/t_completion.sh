@@ -73,6 +73,8 @@ t_values() {
 	expect_comp "json" diff --format=j
 	expect_comp "added removed any none" diff --fail-on ''
 	expect_comp "enforce log kill" run --mode ''
+	expect_comp "enforce log kill" run -m ''
+	expect_comp "CAP_SYS_ADMIN" run --cap CAP_SYS_A
 	expect_comp "x86_64 x32" generate --arch x
 	expect_comp "$$" record -p "$$"
 	refuse_comp "--stacks" record -o ''
