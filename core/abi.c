@@ -156,6 +156,13 @@ static bool nr_in_range(enum sp_abi abi, int64_t nr)
 	return true;
 }
 
+/* libseccomp's pseudo numbers for the socketcall (-101..-120) and ipc
+ * (-201..-224) sub-calls on ABIs that multiplex them. */
+static bool is_mux_pseudo(int nr)
+{
+	return (nr <= -101 && nr >= -120) || (nr <= -201 && nr >= -224);
+}
+
 char *sp_abi_syscall_name(enum sp_abi abi, int64_t nr)
 {
 	const struct sp_abi_info *a = sp_abi_get(abi);
@@ -172,12 +179,39 @@ char *sp_abi_syscall_name(enum sp_abi abi, int64_t nr)
 	 * has direct numbers for them (i386 socket = 359 since 4.3), which
 	 * are what a tracer sees; a rule for the name covers both forms. */
 	int back = seccomp_syscall_resolve_name_arch(a->scmp_token, n);
-	bool mux_pseudo = (back <= -101 && back >= -120) || (back <= -201 && back >= -224);
-	if (back != (int)nr && !mux_pseudo) {
+	if (back != (int)nr && !is_mux_pseudo(back)) {
 		free(n);
 		return NULL;
 	}
 	return n;
+}
+
+/* The kernel's direct number for a multiplexed name libseccomp resolves to
+ * pseudo number `pseudo` on abi, or -1.  libseccomp has no name -> direct
+ * number lookup for these, so each ABI's numbers are walked once (the
+ * reverse lookup does know them) and the result is cached.  Without this,
+ * sp_abi_syscall_nr() contradicted sp_abi_syscall_name(): i386 360 is named
+ * "socketpair" but "socketpair" had no number (found by
+ * tests/fuzz/fuzz_action). */
+static int64_t mux_direct_nr(const struct sp_abi_info *a, int pseudo)
+{
+	static int16_t direct[SP_ABI_COUNT][225]; /* by -pseudo; 0 = none, else nr + 1 */
+	static bool walked[SP_ABI_COUNT];
+	if (!walked[a->abi]) {
+		walked[a->abi] = true;
+		/* (x32 has no multiplexer, so no base bit is needed here) */
+		for (int nr = 0; nr < 2048; nr++) {
+			char *n = seccomp_syscall_resolve_num_arch(a->scmp_token, nr);
+			if (!n)
+				continue;
+			int back = seccomp_syscall_resolve_name_arch(a->scmp_token, n);
+			if (is_mux_pseudo(back) && !direct[a->abi][-back])
+				direct[a->abi][-back] = (int16_t)(nr + 1);
+			free(n);
+		}
+	}
+	int16_t d = direct[a->abi][-pseudo];
+	return d ? (int64_t)(d - 1) : -1;
 }
 
 int64_t sp_abi_syscall_nr(enum sp_abi abi, const char *name)
@@ -186,6 +220,8 @@ int64_t sp_abi_syscall_nr(enum sp_abi abi, const char *name)
 	if (!a || !name)
 		return -1;
 	int nr = seccomp_syscall_resolve_name_arch(a->scmp_token, name);
+	if (is_mux_pseudo(nr))
+		return mux_direct_nr(a, nr);
 	if (nr < 0)
 		return -1;
 	return nr;
