@@ -199,8 +199,9 @@ static int64_t mux_direct_nr(const struct sp_abi_info *a, int pseudo)
 	static bool walked[SP_ABI_COUNT];
 	if (!walked[a->abi]) {
 		walked[a->abi] = true;
-		/* (x32 has no multiplexer, so no base bit is needed here) */
-		for (int nr = 0; nr < 2048; nr++) {
+		/* Up to 6000: MIPS numbers start at 4000 (o32) and 5000 (n64).
+		 * x32 has no multiplexer, so no base bit is needed here. */
+		for (int nr = 0; nr < 6000; nr++) {
 			char *n = seccomp_syscall_resolve_num_arch(a->scmp_token, nr);
 			if (!n)
 				continue;
