@@ -199,14 +199,16 @@ static int64_t mux_direct_nr(const struct sp_abi_info *a, int pseudo)
 	static bool walked[SP_ABI_COUNT];
 	if (!walked[a->abi]) {
 		walked[a->abi] = true;
-		/* Up to 6000: MIPS numbers start at 4000 (o32) and 5000 (n64).
-		 * x32 has no multiplexer, so no base bit is needed here. */
+		/* Up to 6000: MIPS numbers start at 4000 (o32) and 5000 (n64),
+		 * and libseccomp's MIPS reverse lookup also takes them without
+		 * that base (334 and 4334 are both accept4): the highest hit is
+		 * the kernel's.  x32 has no multiplexer, so no base bit here. */
 		for (int nr = 0; nr < 6000; nr++) {
 			char *n = seccomp_syscall_resolve_num_arch(a->scmp_token, nr);
 			if (!n)
 				continue;
 			int back = seccomp_syscall_resolve_name_arch(a->scmp_token, n);
-			if (is_mux_pseudo(back) && !direct[a->abi][-back])
+			if (is_mux_pseudo(back))
 				direct[a->abi][-back] = (int16_t)(nr + 1);
 			free(n);
 		}
