@@ -163,29 +163,6 @@ static bool is_mux_pseudo(int nr)
 	return (nr <= -101 && nr >= -120) || (nr <= -201 && nr >= -224);
 }
 
-char *sp_abi_syscall_name(enum sp_abi abi, int64_t nr)
-{
-	const struct sp_abi_info *a = sp_abi_get(abi);
-	if (!a || !nr_in_range(abi, nr))
-		return NULL;
-	char *n = seccomp_syscall_resolve_num_arch(a->scmp_token, (int)nr);
-	if (!n)
-		return NULL;
-	/* Round-trip check: libseccomp must give the same number back, else
-	 * it matched by some rule that is not the kernel's numbering.  One
-	 * exception: on ABIs that multiplex (i386, s390, ppc, MIPS o32)
-	 * libseccomp resolves the names of the socket and SysV IPC calls to
-	 * pseudo numbers (-101..-120, -201..-224) although the kernel also
-	 * has direct numbers for them (i386 socket = 359 since 4.3), which
-	 * are what a tracer sees; a rule for the name covers both forms. */
-	int back = seccomp_syscall_resolve_name_arch(a->scmp_token, n);
-	if (back != (int)nr && !is_mux_pseudo(back)) {
-		free(n);
-		return NULL;
-	}
-	return n;
-}
-
 /* The kernel's direct number for a multiplexed name libseccomp resolves to
  * pseudo number `pseudo` on abi, or -1.  libseccomp has no name -> direct
  * number lookup for these, so each ABI's numbers are walked once (the
@@ -215,6 +192,29 @@ static int64_t mux_direct_nr(const struct sp_abi_info *a, int pseudo)
 	}
 	int16_t d = direct[a->abi][-pseudo];
 	return d ? (int64_t)(d - 1) : -1;
+}
+
+char *sp_abi_syscall_name(enum sp_abi abi, int64_t nr)
+{
+	const struct sp_abi_info *a = sp_abi_get(abi);
+	if (!a || !nr_in_range(abi, nr))
+		return NULL;
+	char *n = seccomp_syscall_resolve_num_arch(a->scmp_token, (int)nr);
+	if (!n)
+		return NULL;
+	/* Round-trip check: libseccomp must give the same number back, else
+	 * it matched by some rule that is not the kernel's numbering.  One
+	 * exception: on ABIs that multiplex (i386, s390, ppc, MIPS o32)
+	 * libseccomp resolves the names of the socket and SysV IPC calls to
+	 * pseudo numbers (-101..-120, -201..-224) although the kernel also
+	 * has direct numbers for them (i386 socket = 359 since 4.3), which
+	 * are what a tracer sees; a rule for the name covers both forms. */
+	int back = seccomp_syscall_resolve_name_arch(a->scmp_token, n);
+	if (back != (int)nr && !(is_mux_pseudo(back) && mux_direct_nr(a, back) == nr)) {
+		free(n);
+		return NULL;
+	}
+	return n;
 }
 
 int64_t sp_abi_syscall_nr(enum sp_abi abi, const char *name)
