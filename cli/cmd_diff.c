@@ -6,7 +6,6 @@
  * comment.  Exit 0 when nothing relevant changed, 1 on drift (per
  * --fail-on, default added), 2 on error.
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 
 #include "cli/callsite.h"
 #include "cli/cli.h"
+#include "cli/input.h"
 #include "core/util.h"
 #include "formats/format.h"
 #include "formats/json_util.h"
@@ -32,6 +32,8 @@ static void diff_usage(void)
 	       "Compare two recordings (per ABI, by syscall) or two policy files in a format\n"
 	       "seccomp-profile reads (by syscall name): syscalls added and removed, changed\n"
 	       "argument values or rules, changed default action, ABIs added or removed.\n"
+	       "A recording compared with a policy is first turned into the policy\n"
+	       "'generate' writes from it with its defaults.\n"
 	       "Each added syscall is classified by risk (high, medium, low; see docs/risk.md)\n"
 	       "and, for recordings, shown with the call sites that introduced it.\n"
 	       "\n"
@@ -61,7 +63,8 @@ static void input_release(struct input *in)
 	sp_policy_free(in->pol);
 }
 
-/* A recording, or a policy in any format whose reader detects it. */
+/* A recording (kept as one: recordings compare per ABI, with call sites),
+ * or a policy in any format we read (cli/input.h). */
 static int load_input(const char *path, struct input *in, struct sp_err *err)
 {
 	_cleanup_free_ char *data = NULL;
@@ -71,13 +74,7 @@ static int load_input(const char *path, struct input *in, struct sp_err *err)
 		return r;
 	if (sp_recording_detect(data, len))
 		return sp_recording_parse(path, data, len, &in->rec, err);
-	size_t n;
-	const struct sp_format *f = sp_formats(&n);
-	for (size_t i = 0; i < n; i++)
-		if (f[i].read_policy && f[i].detect && f[i].detect(data, len))
-			return f[i].read_policy(path, data, len, NULL, &in->pol, err);
-	return sp_err_set(err, -EINVAL, "%s: not a recording or a policy in a format this build reads (see 'formats')",
-			  path);
+	return sp_cli_load_policy(path, NULL, &in->pol, NULL, err);
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -129,6 +126,17 @@ static void text_sites(FILE *out, const struct sp_diff_item *it, const struct co
 	}
 }
 
+/* Rules or argument values worth a line: always for changes; for a policy
+ * rule added or removed, unless it is the plain "allow" every allow-list
+ * has. */
+static bool show_rules(const struct sp_diff_item *it)
+{
+	if (it->kind == SP_DIFF_CHANGED)
+		return true;
+	const char *r = it->kind == SP_DIFF_ADDED ? it->after : it->before;
+	return r && strcmp(r, "allow");
+}
+
 static void render_text(FILE *out, const struct sp_diff *d, const char *oldp, const char *newp, bool color)
 {
 	static const struct colors plain = {"", "", "", "", "", "", "", ""};
@@ -159,7 +167,7 @@ static void render_text(FILE *out, const struct sp_diff *d, const char *oldp, co
 		if (it->risk_row)
 			fprintf(out, "%*s%s", 8 - (int)strlen(sp_risk_name(it->risk)), "", it->risk_row->reason);
 		fputc('\n', out);
-		if (it->kind == SP_DIFF_CHANGED || (!d->recordings && (it->before || it->after))) {
+		if (show_rules(it)) {
 			if (it->before)
 				fprintf(out, "      %sbefore:%s %s\n", c->del, c->off, it->before);
 			if (it->after)
@@ -237,7 +245,7 @@ static void render_markdown(FILE *out, const struct sp_diff *d, const char *oldp
 		}
 		fputs(" | ", out);
 		bool sep = false;
-		if (it->before || it->after) {
+		if (show_rules(it)) {
 			fputs("before: `", out);
 			md_cell(out, it->before ? it->before : "(none)");
 			fputs("`, after: `", out);
@@ -396,16 +404,17 @@ int cmd_diff(int argc, char **argv)
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
-	if (a.rec && b.rec) {
-		d = sp_diff_recordings(a.rec, b.rec);
-	} else if (a.pol && b.pol) {
-		d = sp_diff_policies(a.pol, b.pol);
-	} else {
-		sp_cli_error("%s: comparing a recording with a policy is not available in this build yet; "
-			     "generate a policy from the recording and compare the two policies",
-			     a.rec ? oldp : newp);
+	/* A recording compared with a policy becomes the policy generate
+	 * would write from it (with generate's defaults). */
+	if (a.rec && b.pol && sp_cli_load_policy(oldp, NULL, &a.pol, NULL, &err) < 0) {
+		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
+	if (b.rec && a.pol && sp_cli_load_policy(newp, NULL, &b.pol, NULL, &err) < 0) {
+		sp_cli_fail(&err, SP_EXIT_USAGE);
+		goto out;
+	}
+	d = a.pol && b.pol ? sp_diff_policies(a.pol, b.pol) : sp_diff_recordings(a.rec, b.rec);
 	int r = 0;
 	switch (fmt) {
 	case OUT_TEXT:
