@@ -205,6 +205,14 @@ int sp_stack_capture(pid_t tid, int max_depth, struct sp_callsite *site, struct 
 		/* Looks the pc up in the object's .symtab/.dynsym; -UNW_ENOMEM
 		 * means the name was truncated, which is still a name. */
 		r = unw_get_proc_name(&cur, sym, sizeof(sym), &off);
+		/* The name is the nearest symbol below pc, which in a stripped
+		 * object (only .dynsym) may belong to another function far
+		 * away.  The unwind info knows where pc's function starts:
+		 * keep the name only when it starts there too. */
+		unw_proc_info_t pi;
+		if ((r == 0 || r == -UNW_ENOMEM) && unw_get_proc_info(&cur, &pi) == 0 && pi.start_ip &&
+		    ip - off != pi.start_ip)
+			r = -UNW_ENOINFO;
 		if (r == 0 || r == -UNW_ENOMEM) {
 			sym[sizeof(sym) - 1] = '\0';
 			fr->symbol = xstrdup(sym);

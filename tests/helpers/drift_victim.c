@@ -4,7 +4,8 @@
  * same set of syscalls on every run (no threads, no time- or
  * environment-dependent paths).
  *
- *   drift_victim a   chdir (from victim_do_chdir), umask, getpid
+ *   drift_victim a   chdir (from victim_do_chdir, then from
+ *                    victim_chdir_elsewhere: two call sites), umask, getpid
  *   drift_victim b   chdir (from victim_do_chdir), getppid, personality
  *                    (a query, 0xffffffff: changes nothing)
  *
@@ -25,11 +26,19 @@ __attribute__((noinline)) int victim_do_chdir(const char *dir)
 	return r;
 }
 
+__attribute__((noinline)) int victim_chdir_elsewhere(const char *dir)
+{
+	int r = chdir(dir);
+	__asm__ volatile("" ::: "memory");
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "a";
 	victim_do_chdir("/");
 	if (!strcmp(mode, "a")) {
+		victim_chdir_elsewhere("/");
 		syscall(SYS_umask, 022);
 		syscall(SYS_getpid);
 	} else if (!strcmp(mode, "b")) {
