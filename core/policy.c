@@ -255,7 +255,10 @@ void sp_policy_sort(struct sp_policy *p)
 {
 	for (size_t i = 0; i < p->nrules; i++)
 		qsort(p->rules[i].cond, p->rules[i].ncond, sizeof(struct sp_cond), cmp_cond);
-	qsort(p->rules, p->nrules, sizeof(*p->rules), cmp_rule);
+	/* qsort(NULL, 0, ...) is undefined (UBSan flags it): an empty policy
+	 * has no array yet. */
+	if (p->nrules)
+		qsort(p->rules, p->nrules, sizeof(*p->rules), cmp_rule);
 }
 
 const struct sp_rule *sp_policy_find(const struct sp_policy *p, const char *name)

@@ -232,7 +232,8 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 	c->nrules++;
 	struct sp_rule *r = sp_policy_add_rule(p, name, action);
 	r->ncond = ncond;
-	memcpy(r->cond, cond, ncond * sizeof(*cond));
+	if (ncond) /* cond may be NULL then, and memcpy(x, NULL, 0) is undefined */
+		memcpy(r->cond, cond, ncond * sizeof(*cond));
 	r->origin = SP_ORIGIN_INPUT;
 	r->comment = comment && *comment ? xstrdup(comment) : NULL;
 	return 0;
