@@ -5,6 +5,7 @@
 #   make check            unit tests (Check), then integration tests
 #   make bench            benchmarks against strace and native runs (BENCH_RUNS=N, ...)
 #   make bench-quick      every benchmark once at reduced size (smoke test)
+#   make golden           regenerate tests/golden/ after an intended output change
 #   make fuzz             libFuzzer (clang) on every tests/fuzz target, FUZZ_SECONDS each
 #   make fuzz-replay      replay the committed fuzz corpora (part of check)
 #   make install          PREFIX=/usr/local DESTDIR= (binary, man page, completion)
@@ -204,6 +205,12 @@ integration: $(BIN) helpers
 # the integration runner's "N passed, N failed" total.
 check: unit fuzz-replay integration
 
+# Regenerates the golden files of every writer (tests/golden/cases) after an
+# intended output change; review the diff before committing.
+.PHONY: golden
+golden: $(BIN)
+	$(Q)tests/golden/run $(abspath $(BIN)) --update
+
 bench: $(BIN) helpers
 	$(Q)SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) bench/run
 
@@ -231,6 +238,6 @@ clean:
 	rm -rf build seccomp-profile
 
 help:
-	@sed -n '2,16s/^# \{0,1\}//p' Makefile
+	@sed -n '2,17s/^# \{0,1\}//p' Makefile
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

@@ -1,21 +1,141 @@
 /* SPDX-License-Identifier: MIT */
-/* `seccomp-profile generate`: not built yet (issue 4).  Until it lands it
- * prints its intended usage for --help and refuses to run. */
+/* `seccomp-profile generate`: recordings (their union) -> a policy in one of
+ * the registered formats (generator/generate.h decides what goes in,
+ * formats/ how it is written, cli/output.c writes it atomically). */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
+#include "core/abi.h"
+#include "core/util.h"
+#include "formats/format.h"
+#include "generator/generate.h"
+#include "generator/merge.h"
+
+static void generate_usage(void)
+{
+	printf("Usage: " SP_PROG " generate [-f FORMAT] [-o FILE] [--default-action ACTION] [--arch ABI]...\n"
+	       "                [--no-required] [--runtime runc|crun|none] [--explain] [--args] INPUT...\n"
+	       "\n"
+	       "Turns recordings (several are merged: their union) into an allow-list policy.\n"
+	       "The same inputs always give a byte-identical file.\n"
+	       "\n"
+	       "Options:\n"
+	       "  -f, --format FORMAT     docker (default), oci, yaml, c, bpf, systemd, k8s,\n"
+	       "                          recording (see '" SP_PROG " formats')\n"
+	       "  -o, --output FILE       write to FILE atomically ('-' = standard output, the default)\n"
+	       "      --default-action ACTION\n"
+	       "                          for syscalls not listed: errno (EPERM, the default),\n"
+	       "                          errno:NAME, errno:N, kill (the whole process),\n"
+	       "                          kill-thread, trap, log\n"
+	       "      --arch ABI          also cover ABI (x86_64, i386, x32, aarch64, arm, riscv64,\n"
+	       "                          ppc64le, s390x, s390, mipsel64, mipsel) by translating the\n"
+	       "                          observed names (open -> openat, ...); repeatable\n"
+	       "      --no-required       leave out the syscalls every program may need on paths a\n"
+	       "                          short run does not show (restart_syscall, rt_sigreturn,\n"
+	       "                          sigreturn, exit, exit_group, and the vDSO fallbacks\n"
+	       "                          clock_gettime, clock_gettime64, gettimeofday, time, getcpu)\n"
+	       "      --runtime RUNTIME   add the syscalls container runtime RUNTIME makes after\n"
+	       "                          loading the filter: runc, crun or none (default: runc for\n"
+	       "                          docker, oci and k8s, none for the others)\n"
+	       "      --explain           provenance comments (first executable and call site, or\n"
+	       "                          why a syscall was added) in yaml, c and systemd output\n"
+	       "      --args              argument rules from the recorded argument values\n"
+	       "  -h, --help              show this help\n"
+	       "\n"
+	       "Exit status: 0 success, 1 the output could not be written, 2 usage error, bad\n"
+	       "input or a policy the format cannot express (nothing is written then).\n");
+}
 
 int cmd_generate(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: " SP_PROG " generate [-f FORMAT] [-o FILE] [--default-action ACTION] [--arch ABI]... INPUT...\n\n"
-			       "This command is not available in this build yet (issue 4).\n");
+	enum { OPT_DEFAULT = 256, OPT_ARCH, OPT_NO_REQUIRED, OPT_RUNTIME, OPT_EXPLAIN, OPT_ARGS };
+	static const struct option longopts[] = {
+		SP_CLI_COMMON_LONGOPTS,
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"default-action", required_argument, NULL, OPT_DEFAULT},
+		{"arch", required_argument, NULL, OPT_ARCH},
+		{"no-required", no_argument, NULL, OPT_NO_REQUIRED},
+		{"runtime", required_argument, NULL, OPT_RUNTIME},
+		{"explain", no_argument, NULL, OPT_EXPLAIN},
+		{"args", no_argument, NULL, OPT_ARGS},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "docker", *output = "-";
+	struct sp_gen_opts gen;
+	sp_gen_opts_init(&gen);
+	struct sp_write_opts wo = {0};
+	struct sp_err err = {0};
+	int c;
+	while ((c = getopt_long(argc, argv, "f:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (sp_cli_common_opt(c))
+			continue;
+		switch (c) {
+		case 'h':
+			generate_usage();
 			return SP_EXIT_OK;
+		case 'f':
+			format = optarg;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_DEFAULT:
+			if (sp_action_parse(optarg, &gen.def, &err) < 0)
+				return sp_cli_usage("generate", "--default-action: %s", err.msg);
+			if (gen.def.kind == SP_ACT_ALLOW)
+				return sp_cli_usage("generate", "--default-action allow makes an allow-list pointless");
+			break;
+		case OPT_ARCH: {
+			enum sp_abi a = sp_abi_from_name(optarg);
+			if (a == SP_ABI_UNKNOWN)
+				return sp_cli_usage("generate", "--arch: unknown ABI '%s'", optarg);
+			gen.add_abis |= sp_abi_bit(a);
+			break;
+		}
+		case OPT_NO_REQUIRED:
+			gen.no_required = true;
+			break;
+		case OPT_RUNTIME:
+			if (!sp_gen_runtime_ok(optarg))
+				return sp_cli_usage("generate", "--runtime: unknown runtime '%s' (runc, crun, none)", optarg);
+			gen.runtime = optarg;
+			break;
+		case OPT_EXPLAIN:
+			wo.explain = true;
+			break;
+		case OPT_ARGS:
+			gen.args = true;
+			break;
+		default:
+			return sp_cli_usage_hint("generate");
 		}
 	}
-	return sp_cli_not_built("generate", "4");
+	const struct sp_format *f = sp_format_find(format);
+	if (!f || (!f->write_policy && strcmp(format, "recording")))
+		return sp_cli_usage("generate", "-f: unknown output format '%s' (see '" SP_PROG " formats')", format);
+	if (optind >= argc)
+		return sp_cli_usage("generate", "no input given");
+
+	struct sp_recording *merged = sp_merge_new();
+	int status = SP_EXIT_OK;
+	for (int i = optind; i < argc; i++) {
+		struct sp_recording *rec = NULL;
+		if (sp_recording_read(argv[i], &rec, &err) < 0) {
+			status = sp_cli_fail(&err, SP_EXIT_USAGE);
+			goto out;
+		}
+		sp_merge_add(merged, rec, argv[i]);
+		sp_recording_free(rec);
+	}
+	wo.rec = merged;
+	if (sp_cli_write_output(output, format, merged, &gen, &wo, &err) < 0)
+		status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE : SP_EXIT_FAIL);
+out:
+	sp_recording_free(merged);
+	return status;
 }

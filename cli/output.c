@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli/output.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "core/util.h"
+
+const char *sp_cli_default_runtime(const char *format)
+{
+	if (format && (!strcmp(format, "docker") || !strcmp(format, "oci") || !strcmp(format, "k8s")))
+		return "runc";
+	return "none";
+}
+
+struct policy_ctx {
+	const struct sp_format *f;
+	const struct sp_policy *p;
+	const struct sp_write_opts *wo;
+};
+
+static int write_policy_cb(FILE *out, void *ctx, struct sp_err *err)
+{
+	struct policy_ctx *c = ctx;
+	return c->f->write_policy(out, c->p, c->wo, err);
+}
+
+struct rec_ctx {
+	const struct sp_recording *rec;
+};
+
+static int write_rec_cb(FILE *out, void *ctx, struct sp_err *err)
+{
+	return sp_recording_write(out, ((struct rec_ctx *)ctx)->rec, err);
+}
+
+static int find_writer(const char *format, const struct sp_format **out, struct sp_err *err)
+{
+	const struct sp_format *f = sp_format_find(format);
+	if (!f)
+		return sp_err_set(err, -EINVAL, "unknown format '%s' (see 'seccomp-profile formats')", format);
+	if (!f->write_policy)
+		return sp_err_set(err, -EINVAL, "format '%s' cannot be written", format);
+	*out = f;
+	return 0;
+}
+
+int sp_cli_write_policy(const char *path, const char *format, const struct sp_policy *p,
+			const struct sp_write_opts *wo, struct sp_err *err)
+{
+	const struct sp_format *f;
+	int r = find_writer(format, &f, err);
+	if (r < 0)
+		return r;
+	struct sp_write_opts none = {0};
+	struct policy_ctx c = {f, p, wo ? wo : &none};
+	return sp_file_write_atomic(path, write_policy_cb, &c, err);
+}
+
+int sp_cli_write_output(const char *path, const char *format, const struct sp_recording *rec,
+			const struct sp_gen_opts *gen, const struct sp_write_opts *wo, struct sp_err *err)
+{
+	if (!strcmp(format, "recording")) {
+		struct rec_ctx c = {rec};
+		return sp_file_write_atomic(path, write_rec_cb, &c, err);
+	}
+	const struct sp_format *f;
+	int r = find_writer(format, &f, err);
+	if (r < 0)
+		return r;
+	struct sp_gen_opts g;
+	if (gen)
+		g = *gen;
+	else
+		sp_gen_opts_init(&g);
+	if (!g.runtime)
+		g.runtime = sp_cli_default_runtime(format);
+	struct sp_policy *p = NULL;
+	if ((r = sp_generate(rec, &g, &p, err)) < 0)
+		return r;
+	struct sp_write_opts w = wo ? *wo : (struct sp_write_opts){0};
+	if (!w.rec)
+		w.rec = rec;
+	r = sp_cli_write_policy(path, format, p, &w, err);
+	sp_policy_free(p);
+	return r;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli/output.h: writing what record -f and generate produce.
+ *
+ *     struct sp_gen_opts gen; sp_gen_opts_init(&gen);
+ *     struct sp_write_opts wo = {.explain = false, .rec = rec};
+ *     if (sp_cli_write_output("-", "docker", rec, &gen, &wo, &err) < 0) ...
+ *
+ * Format "recording" writes rec itself; any other registered format writes
+ * the policy sp_generate() makes from rec with gen.  When gen->runtime is
+ * NULL the format picks it: docker, oci and k8s profiles are loaded by a
+ * container runtime, so they get "runc" (the profile must start a
+ * container); the others get "none".  The file is replaced atomically
+ * (path "-" = standard output), and nothing is written when generation
+ * fails.  wo may be NULL; wo->rec defaults to rec.
+ */
+#ifndef SP_CLI_OUTPUT_H
+#define SP_CLI_OUTPUT_H
+
+#include "core/err.h"
+#include "core/recording.h"
+#include "formats/format.h"
+#include "generator/generate.h"
+
+int sp_cli_write_output(const char *path, const char *format, const struct sp_recording *rec,
+			const struct sp_gen_opts *gen, const struct sp_write_opts *wo, struct sp_err *err);
+
+/* The runtime a format implies when none was asked for ("runc"/"none"). */
+const char *sp_cli_default_runtime(const char *format);
+
+/* Writes an already built policy in format, atomically. */
+int sp_cli_write_policy(const char *path, const char *format, const struct sp_policy *p,
+			const struct sp_write_opts *wo, struct sp_err *err);
+
+#endif

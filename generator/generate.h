@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * generator/generate.h: recording -> allow-list policy.
+ *
+ *     struct sp_gen_opts o;
+ *     sp_gen_opts_init(&o);                 // errno EPERM default, required on
+ *     o.add_abis = sp_abi_bit(SP_ABI_AARCH64);
+ *     struct sp_policy *p;
+ *     if (sp_generate(rec, &o, &p, &err) < 0) ...
+ *     ... sp_policy_free(p);
+ *
+ * What the policy contains (docs/formats.md, "What generate puts in a
+ * policy", is the user-facing version of this list):
+ *
+ * - every syscall the recording names, ALLOW, on the ABIs it was seen on
+ *   (SP_ORIGIN_OBSERVED);
+ * - --arch (add_abis): each observed name on the added ABI where it exists
+ *   there, plus the equivalent spellings of the same operation that exist
+ *   there (open -> openat, stat -> newfstatat, fork -> clone, mmap -> mmap2,
+ *   ...; SP_ORIGIN_TRANSLATED, comment "translated from NAME").  Names with no
+ *   equivalent on the added ABI are reported with sp_warn();
+ * - unless no_required: syscalls every program may need on paths a short
+ *   run does not show (SP_ORIGIN_REQUIRED, see sp_gen_required_names());
+ * - runtime "runc"/"crun": the syscalls that runtime makes after loading the
+ *   filter and before exec'ing the workload, as measured (SP_ORIGIN_RUNTIME,
+ *   generator/runtime.c);
+ * - clone3 -> ERRNO(ENOSYS) when clone3 is not allowed and the default
+ *   denies: glibc treats EPERM from clone3 as fatal but falls back to clone
+ *   on ENOSYS (SP_ORIGIN_ENOSYS).
+ *
+ * Syscalls whose number libseccomp cannot name (newer than the library) can
+ * not be written in any policy format: they are reported with sp_warn() and
+ * get the default action.  Every name is validated with libseccomp on every
+ * ABI of its rule; an unknown name is an error naming the name and ABI.
+ * The policy is sorted (sp_policy_sort), so output is deterministic.
+ * Rule ABI masks are 0 when a rule covers every ABI of the policy.
+ */
+#ifndef SP_GENERATOR_GENERATE_H
+#define SP_GENERATOR_GENERATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/policy.h"
+#include "core/recording.h"
+
+struct sp_gen_opts {
+	struct sp_action def;   /* default: errno EPERM (see sp_gen_opts_init) */
+	uint32_t add_abis;      /* --arch: ABIs to add by name translation */
+	bool no_required;       /* leave out restart_syscall, rt_sigreturn, exit, ... */
+	const char *runtime;    /* "runc", "crun", "none" or NULL (= none here; cli/ picks per format) */
+	bool args;              /* argument rules (issue 7 hooks in here) */
+};
+
+/* The defaults: default action errno EPERM, nothing else set.  (A zeroed
+ * struct would mean default action KILL_PROCESS.) */
+void sp_gen_opts_init(struct sp_gen_opts *o);
+
+/* Builds the policy for rec into *out (free with sp_policy_free()).  o may
+ * be NULL for the defaults. */
+int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, struct sp_policy **out,
+		struct sp_err *err);
+
+/* The always-needed names, NULL-terminated (documentation and tests). */
+const char *const *sp_gen_required_names(void);
+
+/* Runtimes: NULL-terminated list of the syscalls `runtime` makes after
+ * loading the filter; NULL for "none" and unknown names.  sp_gen_runtime_ok()
+ * says whether a runtime name is valid. */
+const char *const *sp_gen_runtime_names(const char *runtime);
+bool sp_gen_runtime_ok(const char *runtime);
+
+#endif

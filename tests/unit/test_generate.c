@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/* generator/generate: recording -> policy. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/abi.h"
+#include "generator/compile.h"
+#include "generator/generate.h"
+#include "tests/unit/bpf_sim.h"
+#include "tests/unit/unit.h"
+
+static struct sp_recording *rec_of(enum sp_abi abi, const char *const *names)
+{
+	struct sp_recording *rec = sp_recording_new();
+	for (size_t i = 0; names[i]; i++) {
+		int64_t nr = sp_abi_syscall_nr(abi, names[i]);
+		ck_assert_msg(nr >= 0, "%s", names[i]);
+		sp_recording_sysc(rec, abi, nr, true)->calls = 1;
+	}
+	return rec;
+}
+
+static const struct sp_rule *find(const struct sp_policy *p, const char *name)
+{
+	return sp_policy_find(p, name);
+}
+
+START_TEST(observed_required_clone3)
+{
+	const char *const names[] = {"read", "write", "openat", NULL};
+	struct sp_recording *rec = rec_of(SP_ABI_X86_64, names);
+	struct sp_policy *p;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_generate(rec, NULL, &p, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(p->abis, sp_abi_bit(SP_ABI_X86_64));
+	ck_assert(p->def.kind == SP_ACT_ERRNO && p->def.data == EPERM);
+	ck_assert(find(p, "read")->origin & SP_ORIGIN_OBSERVED);
+	/* the always-needed ones, where they exist */
+	ck_assert(find(p, "rt_sigreturn")->origin == SP_ORIGIN_REQUIRED);
+	ck_assert(find(p, "restart_syscall") && find(p, "exit") && find(p, "exit_group"));
+	ck_assert(find(p, "clock_gettime") && find(p, "gettimeofday"));
+	ck_assert_ptr_null(find(p, "sigreturn"));       /* not on x86_64 */
+	ck_assert_ptr_null(find(p, "clock_gettime64")); /* not on x86_64 */
+	/* clone3 is ENOSYS, not EPERM */
+	const struct sp_rule *c3 = find(p, "clone3");
+	ck_assert(c3 && c3->action.kind == SP_ACT_ERRNO && c3->action.data == ENOSYS);
+	ck_assert_uint_eq(c3->origin, SP_ORIGIN_ENOSYS);
+	/* no runtime by default */
+	ck_assert_ptr_null(find(p, "capset"));
+	/* sorted */
+	for (size_t i = 1; i < p->nrules; i++)
+		ck_assert_int_le(strcmp(p->rules[i - 1].name, p->rules[i].name), 0);
+	sp_policy_free(p);
+
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.no_required = true;
+	o.runtime = "runc";
+	o.def = (struct sp_action){SP_ACT_KILL_PROCESS, 0};
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_null(find(p, "restart_syscall"));
+	ck_assert(find(p, "capset") && find(p, "capset")->origin == SP_ORIGIN_RUNTIME);
+	ck_assert(find(p, "clone3")->action.data == ENOSYS); /* kill default: still ENOSYS */
+	sp_policy_free(p);
+
+	/* a default of ENOSYS needs no clone3 rule */
+	o.def = sp_action_errno(ENOSYS);
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_null(find(p, "clone3"));
+	sp_policy_free(p);
+	sp_recording_free(rec);
+
+	/* observed clone3 stays allowed */
+	const char *const with3[] = {"clone3", NULL};
+	rec = rec_of(SP_ABI_X86_64, with3);
+	ck_assert_int_eq(sp_generate(rec, NULL, &p, &err), 0);
+	ck_assert(find(p, "clone3")->action.kind == SP_ACT_ALLOW);
+	sp_policy_free(p);
+	sp_recording_free(rec);
+}
+END_TEST
+
+START_TEST(arch_translation)
+{
+	const char *const names[] = {"open", "stat", "dup2", "fork", "read", "arch_prctl", NULL};
+	struct sp_recording *rec = rec_of(SP_ABI_X86_64, names);
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.add_abis = sp_abi_bit(SP_ABI_AARCH64);
+	struct sp_policy *p;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(p->abis, sp_abi_bit(SP_ABI_X86_64) | sp_abi_bit(SP_ABI_AARCH64));
+	const struct sp_rule *r = find(p, "openat");
+	ck_assert(r && (r->origin & SP_ORIGIN_TRANSLATED) && r->abis == sp_abi_bit(SP_ABI_AARCH64));
+	ck_assert_str_eq(r->comment, "translated from open for aarch64");
+	ck_assert(find(p, "newfstatat") && find(p, "dup3") && find(p, "clone"));
+	/* open stays x86_64-only; read covers both (mask 0 = all) */
+	ck_assert_uint_eq(find(p, "open")->abis, sp_abi_bit(SP_ABI_X86_64));
+	ck_assert_uint_eq(find(p, "read")->abis, 0);
+	/* and the compiled filter agrees: openat allowed on aarch64 (56), not on x86_64 */
+	struct sock_fprog f;
+	ck_assert_msg(sp_compile_bpf(p, NULL, &f, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(sp_bpf_eval(f.filter, f.len, 0xc00000b7u, 56, NULL), 0x7fff0000u);
+	ck_assert_uint_eq(sp_bpf_eval(f.filter, f.len, 0xc000003eu, 257, NULL), 0x50001u);
+	ck_assert_uint_eq(sp_bpf_eval(f.filter, f.len, 0xc000003eu, 2, NULL), 0x7fff0000u);
+	free(f.filter);
+	sp_policy_free(p);
+	sp_recording_free(rec);
+}
+END_TEST
+
+START_TEST(unknown_numbers_and_names)
+{
+	struct sp_recording *rec = sp_recording_new();
+	sp_recording_sysc(rec, SP_ABI_X86_64, 0, true)->calls = 1;
+	struct sp_sysc *s = sp_recording_sysc(rec, SP_ABI_X86_64, 999, true);
+	s->calls = 1;
+	ck_assert_ptr_null(s->name);
+	struct sp_policy *p;
+	struct sp_err err = {0};
+	/* a number libseccomp cannot name is a warning, not an error */
+	ck_assert_msg(sp_generate(rec, NULL, &p, &err) == 0, "%s", err.msg);
+	ck_assert(find(p, "read"));
+	sp_policy_free(p);
+	/* a name libseccomp does not know is an error naming it and the ABI */
+	free(s->name);
+	s->name = strdup("no_such_syscall");
+	ck_assert_int_lt(sp_generate(rec, NULL, &p, &err), 0);
+	ck_assert_msg(strstr(err.msg, "'no_such_syscall'") && strstr(err.msg, "'x86_64'"), "%s", err.msg);
+	sp_recording_free(rec);
+
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.runtime = "podman";
+	ck_assert_int_lt(sp_generate(rec = sp_recording_new(), &o, &p, &err), 0);
+	ck_assert(strstr(err.msg, "podman"));
+	sp_recording_free(rec);
+}
+END_TEST
+
+START_TEST(deterministic)
+{
+	const char *const a[] = {"write", "read", "close", NULL};
+	const char *const b[] = {"close", "write", "read", NULL};
+	struct sp_recording *ra = rec_of(SP_ABI_X86_64, a), *rb = rec_of(SP_ABI_X86_64, b);
+	struct sp_policy *pa, *pb;
+	ck_assert_int_eq(sp_generate(ra, NULL, &pa, NULL), 0);
+	ck_assert_int_eq(sp_generate(rb, NULL, &pb, NULL), 0);
+	ck_assert_uint_eq(pa->nrules, pb->nrules);
+	for (size_t i = 0; i < pa->nrules; i++) {
+		ck_assert_str_eq(pa->rules[i].name, pb->rules[i].name);
+		ck_assert(sp_action_equal(pa->rules[i].action, pb->rules[i].action));
+	}
+	sp_policy_free(pa);
+	sp_policy_free(pb);
+	sp_recording_free(ra);
+	sp_recording_free(rb);
+}
+END_TEST
+
+static Suite *generate_suite(void)
+{
+	Suite *s = suite_create("generate");
+	TCase *tc = tcase_create("generate");
+	tcase_add_test(tc, observed_required_clone3);
+	tcase_add_test(tc, arch_translation);
+	tcase_add_test(tc, unknown_numbers_and_names);
+	tcase_add_test(tc, deterministic);
+	suite_add_tcase(s, tc);
+	return s;
+}
+SP_SUITE(generate_suite)
