@@ -9,12 +9,7 @@
 #include "formats/format.h"
 #include "formats/json_util.h"
 #include "formats/yaml_util.h"
-/* generate lands separately (issue 4); until it does, recordings are
- * refused with a clear message instead of failing the build. */
-#if __has_include("generator/generate.h")
 #include "generator/generate.h"
-#define SP_HAVE_GENERATE 1
-#endif
 
 /* Nothing matched: say why as precisely as the content allows (a syntax
  * error with its position beats "unknown format"). */
@@ -56,12 +51,7 @@ static int from_recording(const char *path, const char *data, size_t len, const 
 	int r = sp_recording_parse(path, data, len, &rec, err);
 	if (r < 0)
 		return r;
-#ifdef SP_HAVE_GENERATE
 	r = sp_generate(rec, gen, out, err);
-#else
-	(void)gen;
-	r = sp_err_set(err, -ENOTSUP, "this build cannot turn a recording into a policy yet (generate)");
-#endif
 	if (r < 0) {
 		sp_err_prefix(err, "%s", path);
 		sp_recording_free(rec);

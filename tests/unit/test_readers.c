@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Policy readers: docker, oci, k8s, go-seccomp-bpf yaml; detection; errors. */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/abi.h"
@@ -8,6 +10,7 @@
 #include "formats/format.h"
 #include "formats/json_util.h"
 #include "formats/read.h"
+#include "formats/writers.h"
 #include "formats/yaml_util.h"
 #include "tests/unit/unit.h"
 
@@ -475,3 +478,103 @@ static Suite *readers_suite(void)
 	return s;
 }
 SP_SUITE(readers_suite)
+
+/* ---- round trip: every format with a writer and a reader ---------------- */
+
+static struct sp_policy *sample_policy(bool multi_abi, bool rich)
+{
+	struct sp_policy *p = sp_policy_new(sp_action_errno(EPERM));
+	p->abis = sp_abi_bit(SP_ABI_X86_64);
+	if (multi_abi)
+		p->abis |= sp_abi_bit(SP_ABI_I386) | sp_abi_bit(SP_ABI_X32);
+	const char *allow[] = {"brk", "close", "execve", "exit_group", "mmap", "read", "write"};
+	for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++)
+		sp_policy_add_rule(p, allow[i], sp_action_allow());
+	struct sp_rule *r = sp_policy_add_rule(p, "openat", sp_action_allow());
+	r->ncond = 1;
+	r->cond[0] = (struct sp_cond){0, SP_CMP_EQ, 18446744073709551516ull, 0}; /* AT_FDCWD */
+	r = sp_policy_add_rule(p, "socket", sp_action_allow());
+	r->ncond = 1;
+	r->cond[0] = (struct sp_cond){0, SP_CMP_EQ, 1, 0};
+	r = sp_policy_add_rule(p, "socket", sp_action_allow());
+	r->ncond = 1;
+	r->cond[0] = (struct sp_cond){0, SP_CMP_EQ, 10, 0};
+	sp_policy_add_rule(p, "ptrace", (struct sp_action){SP_ACT_KILL_PROCESS, 0});
+	if (rich) {
+		sp_policy_add_rule(p, "clone3", sp_action_errno(ENOSYS));
+		r = sp_policy_add_rule(p, "clone", sp_action_allow());
+		r->ncond = 2;
+		r->cond[0] = (struct sp_cond){0, SP_CMP_MASKED_EQ, 0x7E020000u, 0};
+		r->cond[1] = (struct sp_cond){2, SP_CMP_LE, 5, 0};
+	}
+	sp_policy_sort(p);
+	return p;
+}
+
+static void assert_same_policy(const struct sp_policy *a, const struct sp_policy *b, const char *fmt)
+{
+	ck_assert_msg(sp_action_equal(a->def, b->def), "%s: default differs", fmt);
+	ck_assert_msg(a->abis == b->abis, "%s: abis %#x vs %#x", fmt, a->abis, b->abis);
+	ck_assert_msg(a->nrules == b->nrules, "%s: %zu rules vs %zu", fmt, a->nrules, b->nrules);
+	for (size_t i = 0; i < a->nrules; i++) {
+		const struct sp_rule *x = &a->rules[i], *y = &b->rules[i];
+		ck_assert_msg(!strcmp(x->name, y->name), "%s: rule %zu: %s vs %s", fmt, i, x->name, y->name);
+		ck_assert_msg(sp_action_equal(x->action, y->action), "%s: %s: action differs", fmt, x->name);
+		ck_assert_msg(x->ncond == y->ncond, "%s: %s: conditions differ", fmt, x->name);
+		for (int k = 0; k < x->ncond; k++)
+			ck_assert_msg(x->cond[k].arg == y->cond[k].arg && x->cond[k].op == y->cond[k].op &&
+					      x->cond[k].value == y->cond[k].value &&
+					      x->cond[k].value2 == y->cond[k].value2,
+				      "%s: %s: condition %d differs", fmt, x->name, k);
+	}
+}
+
+static void round_trip(const char *fmt, const struct sp_policy *p)
+{
+	const struct sp_format *f = sp_format_find(fmt);
+	ck_assert_ptr_nonnull(f);
+	ck_assert(f->write_policy && f->read_policy && f->detect);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct sp_err err = {0};
+	struct sp_write_opts wo = {0};
+	ck_assert_msg(f->write_policy(out, p, &wo, &err) == 0, "%s: write: %s", fmt, err.msg);
+	fclose(out);
+	/* detection finds exactly this format */
+	size_t n;
+	const struct sp_format *all = sp_formats(&n);
+	for (size_t i = 0; i < n; i++)
+		if (all[i].detect)
+			ck_assert_msg(all[i].detect(buf, len) == (&all[i] == f), "%s output detected as %s: %d", fmt,
+				      all[i].name, all[i].detect(buf, len));
+	struct sp_policy *q = NULL;
+	ck_assert_msg(f->read_policy("rt", buf, len, &host_x86, &q, &err) == 0, "%s: read back: %s\n%s", fmt,
+		      err.msg, buf);
+	assert_same_policy(p, q, fmt);
+	sp_policy_free(q);
+	free(buf);
+}
+
+START_TEST(round_trip_all)
+{
+	struct sp_policy *p = sample_policy(true, true);
+	round_trip("docker", p);
+	round_trip("oci", p);
+	round_trip("k8s", p);
+	sp_policy_free(p);
+	p = sample_policy(false, false); /* go-seccomp-bpf: one ABI, errno is EPERM */
+	round_trip("yaml", p);
+	sp_policy_free(p);
+}
+END_TEST
+
+static Suite *readers_rt_suite(void)
+{
+	Suite *s = suite_create("readers_roundtrip");
+	TCase *tc = tcase_create("roundtrip");
+	tcase_add_test(tc, round_trip_all);
+	suite_add_tcase(s, tc);
+	return s;
+}
+SP_SUITE(readers_rt_suite)
