@@ -55,6 +55,9 @@ bool sp_cli_color(int fd);
 
 const char *sp_cli_version(void);
 
+/* "x86_64, i386, x32, ..." for messages about an unknown ABI name. */
+const char *sp_cli_abi_names(void);
+
 int cmd_record(int argc, char **argv);
 int cmd_generate(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

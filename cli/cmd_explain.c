@@ -83,7 +83,7 @@ int cmd_explain(int argc, char **argv)
 		case OPT_ABI:
 			only = sp_abi_from_name(optarg);
 			if (only == SP_ABI_UNKNOWN)
-				return sp_cli_usage("explain", "unknown ABI '%s'", optarg);
+				return sp_cli_usage("explain", "unknown ABI '%s' (%s)", optarg, sp_cli_abi_names());
 			break;
 		default:
 			return sp_cli_usage_hint("explain");

@@ -93,7 +93,8 @@ int cmd_generate(int argc, char **argv)
 		case OPT_ARCH: {
 			enum sp_abi a = sp_abi_from_name(optarg);
 			if (a == SP_ABI_UNKNOWN)
-				return sp_cli_usage("generate", "--arch: unknown ABI '%s'", optarg);
+				return sp_cli_usage("generate", "--arch: unknown ABI '%s' (%s)", optarg,
+						    sp_cli_abi_names());
 			gen.add_abis |= sp_abi_bit(a);
 			break;
 		}

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/abi.h"
 #include "core/log.h"
 
 #ifndef SP_VERSION
@@ -43,6 +44,16 @@ static const struct cmd cmds[] = {
 const char *sp_cli_version(void)
 {
 	return SP_VERSION;
+}
+
+const char *sp_cli_abi_names(void)
+{
+	static char buf[256];
+	if (!buf[0])
+		for (int i = 0; i < SP_ABI_COUNT; i++)
+			snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s%s", i ? ", " : "",
+				 sp_abi_name((enum sp_abi)i));
+	return buf;
 }
 
 bool sp_cli_common_opt(int c)
