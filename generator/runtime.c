@@ -24,11 +24,21 @@ static const char *const runc_names[] = {
 	NULL,
 };
 
+/* crun 1.8.1 (Debian 12), x86_64: crun loads the filter as late as it can,
+ * so only the last steps of its init remain (capabilities, ids, closing
+ * descriptors, execve). */
+static const char *const crun_names[] = {
+	"capset", "close", "execve", "prctl", "rt_sigaction", "rt_sigprocmask", "setresgid", "setresuid",
+	"write", NULL,
+};
+
 const char *const *sp_gen_runtime_names(const char *runtime)
 {
 	if (!runtime)
 		return NULL;
 	if (!strcmp(runtime, "runc"))
 		return runc_names;
+	if (!strcmp(runtime, "crun"))
+		return crun_names;
 	return NULL;
 }
