@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/input.h"
 #include "cli/output.h"
 #include "core/abi.h"
 #include "core/util.h"
@@ -21,6 +22,8 @@ static void generate_usage(void)
 	       "                [--no-required] [--runtime runc|crun|none] [--explain] [--args] INPUT...\n"
 	       "\n"
 	       "Turns recordings (several are merged: their union) into an allow-list policy.\n"
+	       "Inputs may also be policy files (docker, oci, k8s, yaml): they are taken as\n"
+	       "they are and added to the union, e.g. to convert a Docker profile to a C header.\n"
 	       "The same inputs always give a byte-identical file.\n"
 	       "\n"
 	       "Options:\n"
@@ -70,6 +73,7 @@ int cmd_generate(int argc, char **argv)
 	sp_gen_opts_init(&gen);
 	struct sp_write_opts wo = {0};
 	struct sp_err err = {0};
+	bool def_given = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "f:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
@@ -87,6 +91,7 @@ int cmd_generate(int argc, char **argv)
 		case OPT_DEFAULT:
 			if (sp_action_parse(optarg, &gen.def, &err) < 0)
 				return sp_cli_usage("generate", "--default-action: %s", err.msg);
+			def_given = true;
 			if (gen.def.kind == SP_ACT_ALLOW)
 				return sp_cli_usage("generate", "--default-action allow makes an allow-list pointless");
 			break;
@@ -123,20 +128,79 @@ int cmd_generate(int argc, char **argv)
 		return sp_cli_usage("generate", "no input given");
 
 	struct sp_recording *merged = sp_merge_new();
+	struct sp_policy *pols = NULL; /* union of the policy inputs */
+	size_t nrec = 0;
 	int status = SP_EXIT_OK;
 	for (int i = optind; i < argc; i++) {
-		struct sp_recording *rec = NULL;
-		if (sp_recording_read(argv[i], &rec, &err) < 0) {
+		_cleanup_free_ char *data = NULL;
+		size_t len = 0;
+		if (sp_file_read_all(argv[i], SP_MAX_INPUT_BYTES, &data, &len, &err) < 0) {
 			status = sp_cli_fail(&err, SP_EXIT_USAGE);
 			goto out;
 		}
-		sp_merge_add(merged, rec, argv[i]);
-		sp_recording_free(rec);
+		if (sp_recording_detect(data, len)) {
+			struct sp_recording *rec = NULL;
+			if (sp_recording_parse(argv[i], data, len, &rec, &err) < 0) {
+				status = sp_cli_fail(&err, SP_EXIT_USAGE);
+				goto out;
+			}
+			sp_merge_add(merged, rec, argv[i]);
+			sp_recording_free(rec);
+			nrec++;
+			continue;
+		}
+		/* A policy file in any format we read (cli/input.h says why
+		 * when it is none). */
+		struct sp_policy *p = NULL;
+		if (!strcmp(argv[i], "-")) {
+			status = sp_cli_usage("generate", "policy input from standard input is not supported");
+			goto out;
+		}
+		if (sp_cli_load_policy(argv[i], &gen, &p, NULL, &err) < 0) {
+			status = sp_cli_fail(&err, SP_EXIT_USAGE);
+			goto out;
+		}
+		if (def_given)
+			p->def = gen.def;
+		if (!pols) {
+			pols = p;
+			continue;
+		}
+		if (!sp_action_equal(pols->def, p->def)) {
+			char a[32], b[32];
+			sp_cli_error("warning: '%s' has the default action %s, the first policy input %s; using %s",
+				     argv[i], sp_action_str(p->def, a, sizeof(a)), sp_action_str(pols->def, b, sizeof(b)), b);
+		}
+		sp_gen_union(pols, p);
+		sp_policy_free(p);
 	}
-	wo.rec = merged;
-	if (sp_cli_write_output(output, format, merged, &gen, &wo, &err) < 0)
+	wo.rec = nrec ? merged : NULL;
+	if (!pols) {
+		if (sp_cli_write_output(output, format, merged, &gen, &wo, &err) < 0)
+			status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE
+											  : SP_EXIT_FAIL);
+		goto out;
+	}
+	if (!strcmp(format, "recording")) {
+		status = sp_cli_usage("generate", "-f recording: policy inputs cannot become a recording");
+		goto out;
+	}
+	if (nrec) {
+		struct sp_policy *p = NULL;
+		if (!gen.runtime)
+			gen.runtime = sp_cli_default_runtime(format);
+		if (sp_generate(merged, &gen, &p, &err) < 0) {
+			status = sp_cli_fail(&err, SP_EXIT_USAGE);
+			goto out;
+		}
+		sp_gen_union(p, pols);
+		sp_policy_free(pols);
+		pols = p;
+	}
+	if (sp_cli_write_policy(output, format, pols, &wo, &err) < 0)
 		status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE : SP_EXIT_FAIL);
 out:
+	sp_policy_free(pols);
 	sp_recording_free(merged);
 	return status;
 }

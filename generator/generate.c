@@ -399,3 +399,60 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 	*out = p;
 	return 0;
 }
+
+static bool same_rule(const struct sp_rule *a, const struct sp_rule *b)
+{
+	if (strcmp(a->name, b->name) || !sp_action_equal(a->action, b->action) || a->ncond != b->ncond)
+		return false;
+	for (unsigned i = 0; i < a->ncond; i++)
+		if (a->cond[i].arg != b->cond[i].arg || a->cond[i].op != b->cond[i].op ||
+		    a->cond[i].value != b->cond[i].value || a->cond[i].value2 != b->cond[i].value2)
+			return false;
+	return true;
+}
+
+void sp_gen_union(struct sp_policy *dst, const struct sp_policy *src)
+{
+	/* Explicit masks while the ABI set changes. */
+	for (size_t i = 0; i < dst->nrules; i++)
+		if (!dst->rules[i].abis)
+			dst->rules[i].abis = dst->abis;
+	dst->abis |= src->abis;
+	sp_policy_sort(dst);
+	for (size_t i = 0; i < src->nrules; i++) {
+		const struct sp_rule *s = &src->rules[i];
+		struct sp_rule *d = NULL;
+		for (size_t j = 0; j < dst->nrules && !d; j++)
+			if (same_rule(&dst->rules[j], s))
+				d = &dst->rules[j];
+		if (!d) {
+			d = sp_policy_add_rule(dst, s->name, s->action);
+			d->ncond = s->ncond;
+			memcpy(d->cond, s->cond, sizeof(d->cond));
+			d->comment = s->comment ? xstrdup(s->comment) : NULL;
+		}
+		d->abis |= s->abis ? s->abis : src->abis;
+		d->origin |= s->origin;
+	}
+	/* An unconditional ALLOW wins over other unconditional actions. */
+	bool *drop = xcalloc(dst->nrules + 1, sizeof(bool));
+	for (size_t i = 0; i < dst->nrules; i++) {
+		const struct sp_rule *r = &dst->rules[i];
+		drop[i] = r->ncond == 0 && r->action.kind != SP_ACT_ALLOW && sp_policy_allows(dst, r->name);
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < dst->nrules; i++) {
+		if (drop[i]) {
+			free(dst->rules[i].name);
+			free(dst->rules[i].comment);
+			continue;
+		}
+		dst->rules[k++] = dst->rules[i];
+	}
+	dst->nrules = k;
+	free(drop);
+	for (size_t i = 0; i < dst->nrules; i++)
+		if (dst->rules[i].abis == dst->abis)
+			dst->rules[i].abis = 0;
+	sp_policy_sort(dst);
+}

@@ -62,6 +62,13 @@ void sp_gen_opts_init(struct sp_gen_opts *o);
 int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, struct sp_policy **out,
 		struct sp_err *err);
 
+/* Adds src's rules to dst (union): ABIs are unioned, identical rules merge
+ * their ABI masks and origins, and a name that ends up with an
+ * unconditional ALLOW loses its other unconditional rules (clone3's ENOSYS
+ * from one input against another input that allows clone3).  dst's
+ * default action is kept.  dst is sorted afterwards. */
+void sp_gen_union(struct sp_policy *dst, const struct sp_policy *src);
+
 /* The always-needed names, NULL-terminated (documentation and tests). */
 const char *const *sp_gen_required_names(void);
 

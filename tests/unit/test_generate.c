@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "formats/bpf_emit.h"
 #include "generator/compile.h"
 #include "generator/generate.h"
 #include "tests/unit/bpf_sim.h"
@@ -160,6 +161,68 @@ START_TEST(deterministic)
 }
 END_TEST
 
+/* The generated policy, compiled by libseccomp and by our emitter, run in
+ * the interpreter: observed + required names allow, clone3 ENOSYS,
+ * everything else EPERM, other ABIs and x32 numbers killed. */
+START_TEST(generated_allow_deny_table)
+{
+	const char *const names[] = {"read", "write", "openat", "close", "mmap", "brk", "getdents64", NULL};
+	struct sp_recording *rec = rec_of(SP_ABI_X86_64, names);
+	struct sp_policy *p;
+	struct sp_err err = {0};
+	ck_assert_int_eq(sp_generate(rec, NULL, &p, &err), 0);
+	struct sock_fprog f;
+	ck_assert_msg(sp_compile_bpf(p, NULL, &f, &err) == 0, "%s", err.msg);
+	struct sp_bpf_prog e;
+	ck_assert_msg(sp_bpf_emit(p, 0, &e, &err) == 0, "%s", err.msg);
+	const char *const *req = sp_gen_required_names();
+	for (int nr = 0; nr <= 1100; nr++) {
+		char *n = sp_abi_syscall_name(SP_ABI_X86_64, nr);
+		uint32_t want = 0x50001u;
+		for (size_t i = 0; n && names[i]; i++)
+			if (!strcmp(n, names[i]))
+				want = 0x7fff0000u;
+		for (size_t i = 0; n && req[i]; i++)
+			if (!strcmp(n, req[i]))
+				want = 0x7fff0000u;
+		if (n && !strcmp(n, "clone3"))
+			want = 0x50000u | ENOSYS;
+		ck_assert_msg(sp_bpf_eval(f.filter, f.len, 0xc000003eu, nr, NULL) == want, "libseccomp nr %d (%s)", nr,
+			      n ? n : "?");
+		ck_assert_msg(sp_bpf_eval(e.insns, e.len, 0xc000003eu, nr, NULL) == want, "ours nr %d (%s)", nr,
+			      n ? n : "?");
+		ck_assert_uint_eq(sp_bpf_eval(e.insns, e.len, 0xc000003eu, nr | 0x40000000, NULL), 0x80000000u);
+		ck_assert_uint_eq(sp_bpf_eval(e.insns, e.len, 0x40000003u, nr, NULL), 0x80000000u);
+		free(n);
+	}
+	free(f.filter);
+	sp_bpf_prog_release(&e);
+	sp_policy_free(p);
+	sp_recording_free(rec);
+}
+END_TEST
+
+START_TEST(union_of_policies)
+{
+	struct sp_policy *a = sp_policy_new(sp_action_errno(EPERM)), *b = sp_policy_new(sp_action_errno(EPERM));
+	a->abis = sp_abi_bit(SP_ABI_X86_64);
+	b->abis = sp_abi_bit(SP_ABI_I386);
+	sp_policy_add_rule(a, "read", sp_action_allow());
+	sp_policy_add_rule(a, "clone3", sp_action_errno(ENOSYS));
+	sp_policy_add_rule(b, "read", sp_action_allow());
+	sp_policy_add_rule(b, "clone3", sp_action_allow());
+	sp_policy_add_rule(b, "mmap2", sp_action_allow());
+	sp_gen_union(a, b);
+	ck_assert_uint_eq(a->abis, sp_abi_bit(SP_ABI_X86_64) | sp_abi_bit(SP_ABI_I386));
+	ck_assert_uint_eq(a->nrules, 3);
+	ck_assert_uint_eq(find(a, "read")->abis, 0); /* both ABIs = all */
+	ck_assert_uint_eq(find(a, "mmap2")->abis, sp_abi_bit(SP_ABI_I386));
+	ck_assert(find(a, "clone3")->action.kind == SP_ACT_ALLOW); /* allow wins */
+	sp_policy_free(a);
+	sp_policy_free(b);
+}
+END_TEST
+
 static Suite *generate_suite(void)
 {
 	Suite *s = suite_create("generate");
@@ -168,6 +231,8 @@ static Suite *generate_suite(void)
 	tcase_add_test(tc, arch_translation);
 	tcase_add_test(tc, unknown_numbers_and_names);
 	tcase_add_test(tc, deterministic);
+	tcase_add_test(tc, generated_allow_deny_table);
+	tcase_add_test(tc, union_of_policies);
 	suite_add_tcase(s, tc);
 	return s;
 }
