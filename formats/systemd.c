@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "formats/policy_out.h"
 #include "formats/writers.h"
@@ -51,14 +52,20 @@ int sp_fmt_systemd_write(FILE *out, const struct sp_policy *p, const struct sp_w
 	size_t n;
 	sp_out_group(p, &e, &n);
 	/* The names systemd will allow: unconditional allows, plus
-	 * conditional allows widened (commented). */
+	 * conditional allows widened (commented, and said on stderr). */
+	struct sp_buf wide = SP_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].action.kind != SP_ACT_ALLOW)
 			continue;
 		if (e[i].rule) {
+			/* One line per name, however many rules it has
+			 * (generate --args writes one rule per value). */
+			if (i > 0 && e[i - 1].rule && !strcmp(e[i - 1].rule->name, e[i].names[0]))
+				continue;
 			fprintf(out, "# %s: argument conditions cannot be expressed; allowed unconditionally\n",
 				e[i].names[0]);
 			fprintf(out, "SystemCallFilter=%s\n", e[i].names[0]);
+			sp_buf_printf(&wide, " %s", e[i].names[0]);
 			continue;
 		}
 		size_t col = 0;
@@ -79,6 +86,9 @@ int sp_fmt_systemd_write(FILE *out, const struct sp_policy *p, const struct sp_w
 		if (col)
 			fputs("\n", out);
 	}
+	if (wide.len)
+		sp_warn("systemd: argument conditions cannot be expressed; allowed by name only:%s", wide.s);
+	sp_buf_release(&wide);
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].action.kind == SP_ACT_ALLOW)
 			continue;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "formats/policy_out.h"
 #include "formats/writers.h"
@@ -66,6 +67,27 @@ static int cond_op(const struct sp_cond *c, const char **op, uint64_t *value)
 		break;
 	}
 	return -1;
+}
+
+/* A conditional ALLOW name whose conditions go-seccomp-bpf cannot spell
+ * (MASKED_EQ other than BitsSet/BitsNotSet, e.g. the 32-bit equality masks
+ * of `generate --args`): the name is allowed unconditionally instead (wider,
+ * never narrower), for all its rules, since go-seccomp-bpf refuses a name
+ * that is both in names and in names_with_args of one group. */
+static bool widened(const struct sp_out_entry *e, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct sp_rule *r = e[i].rule;
+		if (!r || e[i].action.kind != SP_ACT_ALLOW || strcmp(r->name, name))
+			continue;
+		for (unsigned c = 0; c < r->ncond; c++) {
+			const char *op;
+			uint64_t v;
+			if (cond_op(&r->cond[c], &op, &v) < 0)
+				return true;
+		}
+	}
+	return false;
 }
 
 static void write_names(FILE *out, const struct sp_out_entry *e, enum sp_abi abi, bool explain)
@@ -143,7 +165,7 @@ int sp_fmt_yaml_write(FILE *out, const struct sp_policy *p, const struct sp_writ
 	fprintf(out, "seccomp:\n  default_action: %s\n  syscalls:\n", def);
 
 	/* group 1: every allow (names, then names_with_args) */
-	bool any_allow = false, any_cond = false;
+	bool any_allow = false, any_cond = false, any_names = false;
 	for (size_t i = 0; i < n; i++) {
 		if (e[i].action.kind != SP_ACT_ALLOW)
 			continue;
@@ -152,11 +174,32 @@ int sp_fmt_yaml_write(FILE *out, const struct sp_policy *p, const struct sp_writ
 		any_allow = true;
 		if (!e[i].rule) {
 			fputs("    names:\n", out);
+			any_names = true;
 			write_names(out, &e[i], abi, explain);
 		}
 	}
+	/* Widened conditional names (see widened()), once each, said in the
+	 * file and on stderr. */
+	struct sp_buf wide = SP_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
-		if (e[i].action.kind != SP_ACT_ALLOW || !e[i].rule || sp_abi_syscall_nr(abi, e[i].rule->name) < 0)
+		const struct sp_rule *ru = e[i].rule;
+		if (e[i].action.kind != SP_ACT_ALLOW || !ru || sp_abi_syscall_nr(abi, ru->name) < 0 ||
+		    !widened(e, n, ru->name) || (i > 0 && e[i - 1].rule && !strcmp(e[i - 1].rule->name, ru->name)))
+			continue;
+		if (!any_names)
+			fputs("    names:\n", out);
+		any_names = true;
+		fprintf(out, "    - %s  # argument conditions not expressible in go-seccomp-bpf: allowed unconditionally\n",
+			ru->name);
+		sp_buf_printf(&wide, " %s", ru->name);
+	}
+	if (wide.len)
+		sp_warn("yaml: go-seccomp-bpf cannot express the argument conditions of%s; allowed by name only",
+			wide.s);
+	sp_buf_release(&wide);
+	for (size_t i = 0; i < n; i++) {
+		if (e[i].action.kind != SP_ACT_ALLOW || !e[i].rule || sp_abi_syscall_nr(abi, e[i].rule->name) < 0 ||
+		    widened(e, n, e[i].rule->name))
 			continue;
 		if (!any_cond)
 			fputs("    names_with_args:\n", out);

@@ -10,6 +10,8 @@
 #include "core/argspec.h"
 #include "generator/args.h"
 #include "generator/compile.h"
+#include "generator/generate.h"
+#include "formats/format.h"
 #include "tests/unit/bpf_sim.h"
 #include "tests/unit/unit.h"
 
@@ -300,6 +302,116 @@ START_TEST(i386_socketcall)
 }
 END_TEST
 
+
+/* A recording like args_victim's, through sp_generate(--args). */
+static struct sp_recording *victim_recording(void)
+{
+	struct sp_recording *rec = sp_recording_new();
+	struct sp_sysc *s = rec_add(rec, SP_ABI_X86_64, "socket", 0, (uint64_t[]){1, 2, 16}, 3);
+	sp_argset_add(&s->args[1], 1);
+	sp_argset_add(&s->args[1], 2);
+	sp_argset_add(&s->args[1], 3);
+	rec_add(rec, SP_ABI_X86_64, "ioctl", 1, (uint64_t[]){0x5401, 0x541b}, 2);
+	rec_add(rec, SP_ABI_X86_64, "clone", 0, (uint64_t[]){0x01200000}, 1);
+	rec_add(rec, SP_ABI_X86_64, "clone3", 0, (uint64_t[]){0x3d0f00}, 1);
+	rec_add(rec, SP_ABI_X86_64, "mprotect", 2, (uint64_t[]){1, 3}, 2);
+	rec_add(rec, SP_ABI_X86_64, "unshare", 0, (uint64_t[]){0x04000000}, 1);
+	rec_add(rec, SP_ABI_X86_64, "read", -1, NULL, 0);
+	return rec;
+}
+
+static char *canon(const struct sp_policy *p, const char *only)
+{
+	/* "name action cond..." per conditional ALLOW rule or ERRNO rule,
+	 * sorted: what must survive a format round trip */
+	struct sp_policy *q = sp_policy_new(p->def);
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sp_rule *r = &p->rules[i];
+		if (only && strcmp(r->name, only))
+			continue;
+		struct sp_rule *c = sp_policy_add_rule(q, r->name, r->action);
+		c->ncond = r->ncond;
+		memcpy(c->cond, r->cond, sizeof(c->cond));
+	}
+	sp_policy_sort(q);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	for (size_t i = 0; i < q->nrules; i++) {
+		const struct sp_rule *r = &q->rules[i];
+		char a[32];
+		fprintf(f, "%s %s", r->name, sp_action_str(r->action, a, sizeof(a)));
+		for (unsigned c = 0; c < r->ncond; c++)
+			fprintf(f, " %u:%d:%llx:%llx", r->cond[c].arg, r->cond[c].op,
+				(unsigned long long)r->cond[c].value, (unsigned long long)r->cond[c].value2);
+		fputc('\n', f);
+	}
+	fclose(f);
+	sp_policy_free(q);
+	return buf;
+}
+
+static struct sp_policy *through(const struct sp_policy *p, const char *format)
+{
+	const struct sp_format *fmt = sp_format_find(format);
+	ck_assert_msg(fmt && fmt->write_policy && fmt->read_policy, "%s", format);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct sp_err err = {0};
+	ck_assert_msg(fmt->write_policy(f, p, NULL, &err) == 0, "%s: %s", format, err.msg);
+	fclose(f);
+	struct sp_policy *q = NULL;
+	ck_assert_msg(fmt->read_policy(format, buf, len, NULL, &q, &err) == 0, "%s: %s\n%s", format, err.msg, buf);
+	free(buf);
+	return q;
+}
+
+START_TEST(round_trip)
+{
+	struct sp_recording *rec = victim_recording();
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.args = true;
+	struct sp_policy *p = NULL;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(count_rules(p, "socket", true), 9);
+	ck_assert_uint_eq(count_rules(p, "ioctl", true), 2);
+	ck_assert_uint_eq(count_rules(p, "clone", true), 1);
+	ck_assert_uint_eq(count_rules(p, "mprotect", true), 2);
+	ck_assert_uint_eq(count_rules(p, "unshare", true), 1);
+	ck_assert(sp_action_equal(sp_policy_find(p, "clone3")->action, sp_action_errno(ENOSYS)));
+	char *want = canon(p, NULL);
+	static const char *const full[] = {"docker", "oci", "k8s"};
+	for (size_t i = 0; i < sizeof(full) / sizeof(full[0]); i++) {
+		struct sp_policy *q = through(p, full[i]);
+		char *got = canon(q, NULL);
+		ck_assert_msg(!strcmp(want, got), "%s:\n%s\nwant:\n%s", full[i], got, want);
+		free(got);
+		sp_policy_free(q);
+	}
+	/* yaml (go-seccomp-bpf): BitsNotSet rules survive (W^X, clone
+	 * without namespaces), 32-bit equalities are widened to names */
+	struct sp_policy *q = through(p, "yaml");
+	static const char *const kept[] = {"mprotect", "clone"};
+	for (size_t i = 0; i < 2; i++) {
+		const char *n = kept[i];
+		char *a = canon(p, n), *b = canon(q, n);
+		ck_assert_msg(!strcmp(a, b), "yaml %s:\n%s\nwant:\n%s", n, b, a);
+		free(a);
+		free(b);
+	}
+	ck_assert(sp_policy_allows(q, "socket"));
+	ck_assert(sp_policy_allows(q, "ioctl"));
+	ck_assert_uint_eq(count_rules(q, "socket", true), 0);
+	sp_policy_free(q);
+	free(want);
+	sp_policy_free(p);
+	sp_recording_free(rec);
+}
+END_TEST
+
 static Suite *argrules_suite(void)
 {
 	Suite *s = suite_create("argrules");
@@ -310,6 +422,7 @@ static Suite *argrules_suite(void)
 	tcase_add_test(tc, clone_and_clone3);
 	tcase_add_test(tc, no_conditional_next_to_unconditional);
 	tcase_add_test(tc, i386_socketcall);
+	tcase_add_test(tc, round_trip);
 	suite_add_tcase(s, tc);
 	return s;
 }
