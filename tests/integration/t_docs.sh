@@ -117,3 +117,40 @@ t_doc_commands() {
 	assert_not_contains out "--app-option"
 }
 tcase "docs: command lines in README.md and docs/ use existing options" t_doc_commands
+
+t_doc_links() {
+	docs_env
+	# Relative links in README.md and docs/*.md point to files that exist,
+	# and #anchors to headings that exist (GitHub's slugs).
+	python3 - "$ROOT" <<-'PY'
+	import glob, os, re, sys
+	root = sys.argv[1]
+	def slugs(path):
+	    out = set()
+	    for line in open(path, encoding="utf-8"):
+	        m = re.match(r"^#+\s+(.*)", line)
+	        if m:
+	            t = re.sub(r"[^\w\- ]", "", m.group(1).strip().lower())
+	            out.add(t.replace(" ", "-"))
+	    return out
+	bad = []
+	files = [os.path.join(root, "README.md")] + glob.glob(os.path.join(root, "docs", "**", "*.md"), recursive=True)
+	for f in files:
+	    text = open(f, encoding="utf-8").read()
+	    text = re.sub(r"```.*?```", "", text, flags=re.S)
+	    for target in re.findall(r"\]\(([^)\s]+)\)", text):
+	        if re.match(r"^[a-z]+:", target):
+	            continue
+	        path, _, anchor = target.partition("#")
+	        dest = os.path.normpath(os.path.join(os.path.dirname(f), path)) if path else f
+	        rel = os.path.relpath(f, root)
+	        if not os.path.exists(dest):
+	            bad.append("%s: link to %s: no such file" % (rel, target))
+	        elif anchor and dest.endswith(".md") and anchor not in slugs(dest):
+	            bad.append("%s: link to %s: no heading with that anchor in %s" % (rel, target, os.path.relpath(dest, root)))
+	for b in bad:
+	    print(b, file=sys.stderr)
+	sys.exit(1 if bad else 0)
+	PY
+}
+tcase "docs: relative links and anchors resolve" t_doc_links
