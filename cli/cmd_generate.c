@@ -144,6 +144,17 @@ int cmd_generate(int argc, char **argv)
 				status = sp_cli_fail(&err, SP_EXIT_USAGE);
 				goto out;
 			}
+			/* A run that recorded nothing (the workload failed to
+			 * start, a recorder problem) would give a policy of only
+			 * the required and runtime calls, which breaks the
+			 * workload: refuse it. */
+			if (rec->count == 0) {
+				sp_cli_error("%s: $.abis: the recording has no syscalls (nothing was recorded)",
+					     argv[i]);
+				sp_recording_free(rec);
+				status = SP_EXIT_USAGE;
+				goto out;
+			}
 			sp_merge_add(merged, rec, argv[i]);
 			sp_recording_free(rec);
 			nrec++;
