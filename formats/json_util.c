@@ -50,19 +50,27 @@ static int check_depth(const char *path, const char *data, size_t len, struct sp
 	return 0;
 }
 
+/* jansson stops at a NUL and reports "end of file expected near end of
+ * file", which helps nobody: say what is there. */
+static int refuse_nul(const char *path, const char *data, size_t len, struct sp_err *err)
+{
+	const char *nul = memchr(data, '\0', len);
+	if (nul)
+		return sp_err_set(err, -EINVAL, "%s: byte %zu: NUL byte in a JSON file (binary data?)", path,
+				  (size_t)(nul - data));
+	return 0;
+}
+
 int sp_json_load(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
 {
 	if (len > SP_MAX_INPUT_BYTES)
 		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
 	if (len == 0)
 		return sp_err_set(err, -EINVAL, "%s: empty file", path);
-	/* jansson stops at a NUL and reports "end of file expected near end
-	 * of file", which helps nobody: say what is there. */
-	const char *nul = memchr(data, '\0', len);
-	if (nul)
-		return sp_err_set(err, -EINVAL, "%s: byte %zu: NUL byte in a JSON file (binary data?)", path,
-				  (size_t)(nul - data));
-	int r = check_depth(path, data, len, err);
+	int r = refuse_nul(path, data, len, err);
+	if (r < 0)
+		return r;
+	r = check_depth(path, data, len, err);
 	if (r < 0)
 		return r;
 	json_error_t je;
@@ -87,6 +95,9 @@ int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **ou
 {
 	if (len > SP_MAX_INPUT_BYTES)
 		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
+	int nul = refuse_nul(path, data, len, err);
+	if (nul < 0)
+		return nul;
 	struct sp_buf b = SP_BUF_INIT;
 	struct rewrite *rw = NULL;
 	size_t nrw = 0, caprw = 0;
@@ -120,7 +131,10 @@ int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **ou
 			continue;
 		}
 		size_t j = i;
-		while (j < len && ((data[j] >= '0' && data[j] <= '9') || strchr(".eE+-", data[j])))
+		/* data[j] && : strchr() also finds the terminating NUL, and a
+		 * NUL here made the literal longer than the xstrndup() copy
+		 * below (heap overread found by tests/fuzz/fuzz_docker). */
+		while (j < len && ((data[j] >= '0' && data[j] <= '9') || (data[j] && strchr(".eE+-", data[j]))))
 			j++;
 		size_t n = j - i;
 		_cleanup_free_ char *lit = xstrndup(data + i, n);

@@ -486,10 +486,29 @@ static int read_sysc(const struct sp_jctx *c, json_t *o, const char *w, enum sp_
 	return 0;
 }
 
+/* A JSON object with "schema": "seccomp-profile/recording".  Insisting on
+ * the leading '{' and on the key keeps this detector exclusive with the
+ * others (the YAML ones refuse '{'): a YAML policy that merely mentioned
+ * the schema string was detected as both (found by tests/fuzz/fuzz_yaml). */
 bool sp_recording_detect(const char *data, size_t len)
 {
 	(void)len;
-	return data && strstr(data, "\"" SP_RECORDING_SCHEMA "\"") != NULL;
+	if (!data)
+		return false;
+	const char *s = data + strspn(data, " \t\r\n");
+	if (*s != '{')
+		return false;
+	for (const char *k = strstr(s, "\"schema\""); k; k = strstr(k + 1, "\"schema\"")) {
+		const char *v = k + 8;
+		v += strspn(v, " \t\r\n");
+		if (*v != ':')
+			continue;
+		v++;
+		v += strspn(v, " \t\r\n");
+		if (!strncmp(v, "\"" SP_RECORDING_SCHEMA "\"", sizeof(SP_RECORDING_SCHEMA) + 1))
+			return true;
+	}
+	return false;
 }
 
 int sp_recording_parse(const char *path, const char *data, size_t len, struct sp_recording **out,
