@@ -492,23 +492,29 @@ static int read_sysc(const struct sp_jctx *c, json_t *o, const char *w, enum sp_
  * the schema string was detected as both (found by tests/fuzz/fuzz_yaml). */
 bool sp_recording_detect(const char *data, size_t len)
 {
-	(void)len;
 	if (!data)
 		return false;
 	const char *s = data + strspn(data, " \t\r\n");
 	if (*s != '{')
 		return false;
-	for (const char *k = strstr(s, "\"schema\""); k; k = strstr(k + 1, "\"schema\"")) {
+	bool found = false;
+	for (const char *k = strstr(s, "\"schema\""); k && !found; k = strstr(k + 1, "\"schema\"")) {
 		const char *v = k + 8;
 		v += strspn(v, " \t\r\n");
 		if (*v != ':')
 			continue;
 		v++;
 		v += strspn(v, " \t\r\n");
-		if (!strncmp(v, "\"" SP_RECORDING_SCHEMA "\"", sizeof(SP_RECORDING_SCHEMA) + 1))
-			return true;
+		found = !strncmp(v, "\"" SP_RECORDING_SCHEMA "\"", sizeof(SP_RECORDING_SCHEMA) + 1);
 	}
-	return false;
+	if (!found)
+		return false;
+	/* The key could sit deeper in another format's document: confirm it
+	 * is the top-level "schema", so that no two formats claim one input
+	 * (fuzz_readers checks that). */
+	json_auto_t *root = json_loadb(data, len, 0, NULL);
+	json_t *schema = json_object_get(root, "schema");
+	return json_is_string(schema) && !strcmp(json_string_value(schema), SP_RECORDING_SCHEMA);
 }
 
 int sp_recording_parse(const char *path, const char *data, size_t len, struct sp_recording **out,
