@@ -350,5 +350,10 @@ bool sp_fmt_yaml_detect(const char *data, size_t len)
 	sp_ymarks_free(marks);
 	const char *where;
 	bool strict;
-	return json_array_size(docs) == 1 && find_policy(json_array_get(docs, 0), &where, &strict);
+	json_t *doc = json_array_get(docs, 0);
+	/* A SeccompProfile is k8s's, whatever else the document holds. */
+	json_t *kind = json_object_get(doc, "kind");
+	if (json_is_string(kind) && !strcmp(json_string_value(kind), "SeccompProfile"))
+		return false;
+	return json_array_size(docs) == 1 && find_policy(doc, &where, &strict);
 }
