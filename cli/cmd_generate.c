@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/input.h"
@@ -126,6 +127,8 @@ int cmd_generate(int argc, char **argv)
 		return sp_cli_usage("generate", "-f: unknown output format '%s' (see '" SP_PROG " formats')", format);
 	if (optind >= argc)
 		return sp_cli_usage("generate", "no input given");
+	if (!strcmp(format, "bpf") && !strcmp(output, "-") && isatty(STDOUT_FILENO))
+		return sp_cli_usage("generate", "-f bpf is binary: write it to a file with -o, not to a terminal");
 
 	struct sp_recording *merged = sp_merge_new();
 	struct sp_policy *pols = NULL; /* union of the policy inputs */
