@@ -41,6 +41,7 @@ static void diff_usage(void)
 	       "  --format text|json|markdown\n"
 	       "                    text (default; coloured on a terminal unless NO_COLOR is set),\n"
 	       "                    json (for machines), markdown (for a pull-request comment)\n"
+	       "  --json            same as --format json (like summary and check)\n"
 	       "  --fail-on added|removed|any|none\n"
 	       "                    which changes exit 1: added (default: syscalls or ABIs added,\n"
 	       "                    or a change that allows more), removed (syscalls or ABIs\n"
@@ -353,11 +354,12 @@ static int render_json(FILE *out, const struct sp_diff *d, const char *oldp, con
 
 int cmd_diff(int argc, char **argv)
 {
-	enum { OPT_FORMAT = 256, OPT_FAIL_ON };
+	enum { OPT_FORMAT = 256, OPT_FAIL_ON, OPT_JSON };
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"json", no_argument, NULL, OPT_JSON},
 		{NULL, 0, NULL, 0},
 	};
 	enum out_format fmt = OUT_TEXT;
@@ -379,6 +381,9 @@ int cmd_diff(int argc, char **argv)
 				fmt = OUT_MARKDOWN;
 			else
 				return sp_cli_usage("diff", "unknown --format '%s' (text, json, markdown)", optarg);
+			break;
+		case OPT_JSON:
+			fmt = OUT_JSON;
 			break;
 		case OPT_FAIL_ON: {
 			int f = sp_fail_on_parse(optarg);

@@ -83,3 +83,22 @@ t_usage_hints() {
 	done
 }
 tcase "terminal: usage errors exit 2 and point to CMD --help" t_usage_hints
+
+# Machines get --json from diff, summary and check: valid JSON on stdout,
+# nothing else there.
+t_json() {
+	term_fixtures
+	"$SP" diff --json old.json new.json >a.json || [ $? -eq 1 ]
+	"$SP" diff --format json old.json new.json >b.json || [ $? -eq 1 ]
+	cmp a.json b.json || fail "diff --json differs from diff --format json"
+	python3 -m json.tool a.json >/dev/null || fail "diff --json is not JSON"
+	if ! "$SP" summary --help | grep -q "not available in this build yet"; then
+		"$SP" summary --json new.json >s.json || fail "summary --json failed"
+		python3 -m json.tool s.json >/dev/null || fail "summary --json is not JSON: $(head -3 s.json)"
+	fi
+	if ! "$SP" check --help | grep -q "not available in this build yet"; then
+		"$SP" check --json --profile old.json -- /bin/true >c.json 2>/dev/null || true
+		python3 -m json.tool c.json >/dev/null || fail "check --json is not JSON: $(head -3 c.json)"
+	fi
+}
+tcase "terminal: --json on diff, summary and check is JSON" t_json
