@@ -392,11 +392,15 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 		if (!name && (r = sp_rd_item_str(c, names, wn, i, &s, err)) < 0)
 			return r;
 		json_t *node = name ? json_object_get(ent, "name") : json_array_get(names, i);
-		if (!sp_abi_syscall_known(s))
+		if (!sp_abi_syscall_known(s)) {
+			char idx[32] = "";
+			if (!name)
+				snprintf(idx, sizeof(idx), "[%zu]: ", i);
 			return sp_rd_error(c, node, wn, err,
-					   "[%zu]: unknown syscall \"%s\" (this libseccomp does not know it; runc and crun "
+					   "%sunknown syscall \"%s\" (this libseccomp does not know it; runc and crun "
 					   "would skip it silently)",
-					   i, s);
+					   idx, s);
+		}
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(s, json_string_value(json_array_get(names, j))))
 				return sp_rd_error(c, node, wn, err, "[%zu]: \"%s\" is listed twice", i, s);

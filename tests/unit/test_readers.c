@@ -138,7 +138,7 @@ START_TEST(docker_errors)
 {
 	reader_fn d = sp_fmt_docker_read;
 #define ENTRY(x) "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": [], \"syscalls\": [" x "]}"
-	rd_fail(d, ENTRY("{\"names\": [\"reed\"], \"action\": \"SCMP_ACT_ALLOW\"}"), "$.syscalls[0].names",
+	rd_fail(d, ENTRY("{\"name\": \"reed\", \"action\": \"SCMP_ACT_ALLOW\"}"), "$.syscalls[0].name: unknown",
 		"unknown syscall \"reed\"");
 	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALOW\"}"), "$.syscalls[0]",
 		"unknown action \"SCMP_ACT_ALOW\"");
