@@ -225,3 +225,9 @@ int sp_out_finish(FILE *out, const char *format, struct sp_err *err)
 		return sp_err_set(err, -EIO, "%s: write error", format);
 	return 0;
 }
+
+bool sp_out_observed_clone3(const struct sp_rule *r)
+{
+	return r && !strcmp(r->name, "clone3") && !r->ncond && r->action.kind == SP_ACT_ERRNO &&
+	       r->action.data == ENOSYS && (r->origin & SP_ORIGIN_OBSERVED);
+}

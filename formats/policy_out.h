@@ -47,6 +47,13 @@ struct sp_out_entry {
 };
 
 void sp_out_group(const struct sp_policy *p, struct sp_out_entry **out, size_t *n);
+
+/* true for a clone3 rule that `generate --args` turned from an observed
+ * ALLOW into ERRNO(ENOSYS) (so that libc falls back to clone(), whose flags
+ * the policy checks).  Formats that cannot return ENOSYS for one name
+ * (yaml, systemd) allow it instead: their default errno would make glibc's
+ * clone3 wrapper fail hard instead of falling back. */
+bool sp_out_observed_clone3(const struct sp_rule *r);
 void sp_out_free(struct sp_out_entry *e, size_t n);
 
 /* JSON string of plain syscall/arch names (no escaping needed: checked). */

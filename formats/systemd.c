@@ -93,8 +93,14 @@ int sp_fmt_systemd_write(FILE *out, const struct sp_policy *p, const struct sp_w
 		if (e[i].action.kind == SP_ACT_ALLOW)
 			continue;
 		for (size_t j = 0; j < e[i].nnames; j++)
-			fprintf(out, "# %s: %s cannot be expressed in an allow list; it gets the default\n", e[i].names[j],
+			if (!strcmp(e[i].names[j], "clone3") && sp_out_observed_clone3(sp_policy_find(p, "clone3"))) {
+				fputs("# clone3: observed; ENOSYS (for the clone fallback) cannot be expressed, so "
+				      "allowed\nSystemCallFilter=clone3\n",
+				      out);
+			} else {
+				fprintf(out, "# %s: %s cannot be expressed in an allow list; it gets the default\n", e[i].names[j],
 				sp_action_str(e[i].action, buf, sizeof(buf)));
+			}
 	}
 	sp_out_free(e, n);
 	if (p->def.kind == SP_ACT_ERRNO) {

@@ -193,6 +193,15 @@ int sp_fmt_yaml_write(FILE *out, const struct sp_policy *p, const struct sp_writ
 			ru->name);
 		sp_buf_printf(&wide, " %s", ru->name);
 	}
+	const struct sp_rule *c3 = sp_policy_find(p, "clone3");
+	if (sp_out_observed_clone3(c3) && sp_abi_syscall_nr(abi, "clone3") >= 0) {
+		if (!any_allow)
+			fputs("  - action: allow\n", out);
+		if (!any_names)
+			fputs("    names:\n", out);
+		any_allow = any_names = true;
+		fputs("    - clone3  # observed; ENOSYS (for the clone fallback) cannot be expressed: allowed\n", out);
+	}
 	if (wide.len)
 		sp_warn("yaml: go-seccomp-bpf cannot express the argument conditions of%s; allowed by name only",
 			wide.s);
@@ -215,6 +224,8 @@ int sp_fmt_yaml_write(FILE *out, const struct sp_policy *p, const struct sp_writ
 		if (action_name(e[i].action, &act) < 0) {
 			char buf[32];
 			if (e[i].action.kind == SP_ACT_ERRNO && e[i].nnames == 1 && !strcmp(e[i].names[0], "clone3")) {
+				if (sp_out_observed_clone3(c3))
+					continue; /* allowed above */
 				fprintf(out, "  # clone3: %s cannot be expressed (errno is always EPERM); left to the default\n",
 					sp_action_str(e[i].action, buf, sizeof(buf)));
 				continue;

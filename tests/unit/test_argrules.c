@@ -405,7 +405,19 @@ START_TEST(round_trip)
 	ck_assert(sp_policy_allows(q, "socket"));
 	ck_assert(sp_policy_allows(q, "ioctl"));
 	ck_assert_uint_eq(count_rules(q, "socket", true), 0);
+	/* clone3 was observed: without ENOSYS it must stay allowed */
+	ck_assert(sp_policy_allows(q, "clone3"));
 	sp_policy_free(q);
+	/* systemd: each widened name once, clone3 allowed */
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	ck_assert_int_eq(sp_format_find("systemd")->write_policy(f, p, NULL, &err), 0);
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "\nSystemCallFilter=clone3\n"));
+	char *first = strstr(buf, "\nSystemCallFilter=socket\n");
+	ck_assert(first && !strstr(first + 1, "\nSystemCallFilter=socket\n"));
+	free(buf);
 	free(want);
 	sp_policy_free(p);
 	sp_recording_free(rec);
