@@ -166,8 +166,9 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS)
 
-# fuzz_compile checks programs in the unit tests' BPF interpreter.
-$(BUILD)/fuzz/fuzz_compile-replay $(BUILD)/fuzz/fuzz_compile: $(BUILD)/tests/unit/bpf_sim.o
+# fuzz_compile and fuzz_bpf_emit check programs in the unit tests' BPF interpreter.
+$(BUILD)/fuzz/fuzz_compile-replay $(BUILD)/fuzz/fuzz_compile $(BUILD)/fuzz/fuzz_bpf_emit-replay \
+	$(BUILD)/fuzz/fuzz_bpf_emit: $(BUILD)/tests/unit/bpf_sim.o
 
 fuzz-replay: $(FUZZ_REPLAY)
 	$(Q)for n in $(FUZZ_NAMES); do \

@@ -353,22 +353,13 @@ static void emit_tree(struct emitter *e, const struct handler *h, size_t n)
 static int64_t kernel_nr(enum sp_abi abi, const char *name, int *mux_pnr)
 {
 	*mux_pnr = 0;
-	int64_t nr = sp_abi_syscall_nr(abi, name);
-	if (nr >= 0)
-		return nr;
 	int pnr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name);
-	if (!((pnr <= -101 && pnr >= -120) || (pnr <= -201 && pnr >= -224)))
-		return -1;
-	*mux_pnr = pnr;
-	int64_t base = abi == SP_ABI_X32 ? SP_X32_SYSCALL_BIT : abi == SP_ABI_MIPSEL ? 4000 : abi == SP_ABI_MIPSEL64 ? 5000 : 0;
-	for (int64_t n = base; n < base + 1100; n++) {
-		char *k = sp_abi_syscall_name(abi, n);
-		bool same = k && !strcmp(k, name);
-		free(k);
-		if (same)
-			return n;
-	}
-	return -1;
+	if ((pnr <= -101 && pnr >= -120) || (pnr <= -201 && pnr >= -224))
+		*mux_pnr = pnr;
+	/* The direct number of a multiplexed call too (core/abi.c finds it);
+	 * the pseudo number must be looked at first, since a name with a
+	 * direct number also needs its multiplexer companion. */
+	return sp_abi_syscall_nr(abi, name);
 }
 
 static struct handler *handler_for(struct handler *h, size_t *n, int64_t nr, const char *name)
@@ -426,9 +417,14 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 			goto out;
 		if (!pnr)
 			continue;
-		/* Like libseccomp: the multiplexed form is allowed through
-		 * socketcall/ipc with only the call number checked (the real
-		 * arguments sit behind a pointer BPF cannot follow). */
+		/* Like libseccomp: the multiplexed form goes through
+		 * socketcall/ipc with argument 0 = the call number.  libseccomp
+		 * keeps the rule's other conditions as they are, on the
+		 * multiplexer's own arguments (meaningless there: the real
+		 * arguments sit behind a pointer, or shifted for ipc), and a
+		 * condition on argument 0 gives way to the call number.  We do
+		 * the same so that the C header and `run` agree; dropping them
+		 * all allowed more than libseccomp (tests/fuzz/fuzz_bpf_emit). */
 		static char ipc[] = "ipc", socketcall[] = "socketcall";
 		char *mux = pnr <= -201 ? ipc : socketcall;
 		int64_t mnr = sp_abi_syscall_nr(abi, mux);
@@ -437,8 +433,12 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 		struct sp_rule *c = &companions[nc++];
 		c->name = mux;
 		c->action = rule->action;
-		c->ncond = 1;
-		c->cond[0] = (struct sp_cond){0, SP_CMP_EQ, (uint64_t)(pnr <= -201 ? -pnr % 200 : -pnr % 100), 0};
+		c->ncond = 0;
+		c->cond[c->ncond++] =
+			(struct sp_cond){0, SP_CMP_EQ, (uint64_t)(pnr <= -201 ? -pnr % 200 : -pnr % 100), 0};
+		for (unsigned k = 0; k < rule->ncond; k++)
+			if (rule->cond[k].arg != 0)
+				c->cond[c->ncond++] = rule->cond[k];
 		if ((r = handler_add(handler_for(h, &n, mnr, mux), c, err)) < 0)
 			goto out;
 	}
