@@ -21,9 +21,10 @@
  * wins over conditional ones, conditional rules are tried in policy order,
  * rules whose action equals the default are dropped.  Names are numbered on
  * each ABI with libseccomp's table (core/abi); names that do not exist on an
- * ABI are inert there.  Multiplexed calls are matched by their own number
- * only (libseccomp would also allow socketcall(SYS_SOCKET) on i386 for a
- * `socket` rule; we do not).  Jumps longer than 255 instructions go through
+ * ABI are inert there.  Multiplexed calls (i386 socket, semop...) are
+ * matched by their direct number and, like libseccomp, through
+ * socketcall/ipc with argument 0 = the call number and the rule's other
+ * conditions (tests/fuzz/fuzz_bpf_emit.c compares the two).  Jumps longer than 255 instructions go through
  * inserted `ja` trampolines.  More than 4096 instructions is an error.
  *
  *     struct sp_bpf_prog prog;
