@@ -403,6 +403,18 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 			continue;
 		if (sp_action_seccomp_ret(rule->action) == e->def)
 			continue;
+		/* Readers never produce these, but a bad index would load past
+		 * seccomp_data (a program the kernel refuses) and a bad operator
+		 * indexed past the name table (found by tests/fuzz/fuzz_bpf_emit). */
+		for (unsigned k = 0; k < rule->ncond; k++) {
+			const struct sp_cond *c = &rule->cond[k];
+			if (rule->ncond > 6 || c->arg > 5 || c->op < SP_CMP_NE || c->op > SP_CMP_MASKED_EQ) {
+				r = sp_err_set(err, -EINVAL,
+					       "syscall '%s': invalid argument condition (index %u, operator %d)",
+					       rule->name, c->arg, (int)c->op);
+				goto out;
+			}
+		}
 		int pnr;
 		int64_t nr = kernel_nr(abi, rule->name, &pnr);
 		if (nr < 0 && !pnr) {

@@ -186,7 +186,13 @@ void sp_gen_opts_init(struct sp_gen_opts *o)
  * does not know at all.) */
 static bool exists_on(enum sp_abi abi, const char *name)
 {
-	return seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name) >= 0;
+	int nr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name);
+	/* The socket and SysV IPC calls of multiplexing ABIs (i386 socket,
+	 * semop) resolve to pseudo numbers -101..-120 / -201..-224 but do
+	 * exist: directly (since Linux 4.3) and through socketcall/ipc, both
+	 * of which a rule for the name covers.  Treating them as missing left
+	 * every socket call out of `--arch i386` (found by test_bypass). */
+	return nr >= 0 || (nr <= -101 && nr >= -120) || (nr <= -201 && nr >= -224);
 }
 
 /* The unconditional rule for (name, action), created if absent. */

@@ -53,6 +53,10 @@ static bool expected(const struct sp_policy *p, struct sp_action def, enum sp_ab
 			continue;
 		bool match = true;
 		for (unsigned c = 0; c < r->ncond; c++) {
+			/* an invalid condition compiles only in a rule that is
+			 * dropped (its action is the default's): not modelled */
+			if (r->cond[c].arg > 5 || r->cond[c].op > SP_CMP_MASKED_EQ)
+				return false;
 			/* 32-bit ABIs compare 32-bit values: not modelled */
 			if (narrow && (r->cond[c].value >> 32 || r->cond[c].value2 >> 32))
 				return false;
