@@ -1,22 +1,287 @@
 /* SPDX-License-Identifier: MIT */
-/* `seccomp-profile record`: not built yet (issue 3).  Until it lands it
- * prints its intended usage for --help and refuses to run. */
+/* `seccomp-profile record`: run or attach to a workload and record every
+ * system call it makes (tracer/tracer.h does the work). */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/summary_table.h"
+#include "core/log.h"
+#include "core/recording.h"
+#include "core/util.h"
+#include "formats/format.h"
+#include "tracer/tracer.h"
+
+#define DEFAULT_SUFFIX ".recording.json"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " SP_PROG " record [-o FILE] [-f FORMAT] [-c] [--no-seccomp] [--] CMD [ARGS...]\n"
+		"       " SP_PROG " record -p PID [-p PID...] [-o FILE] [-f FORMAT] [-c]\n"
+		"\n"
+		"Run CMD (or attach to running processes) under ptrace and record every system\n"
+		"call made by every thread and child process, on every ABI (x86_64, i386, x32).\n"
+		"\n"
+		"Options:\n"
+		"  -o, --output FILE    where to write (default: CMD's name + '" DEFAULT_SUFFIX "',\n"
+		"                       e.g. ls" DEFAULT_SUFFIX "; attach mode: pid<PID>" DEFAULT_SUFFIX ");\n"
+		"                       '-' writes to stdout\n"
+		"  -f, --format FORMAT  'recording' (default: our lossless JSON recording)\n"
+		"  -c, --summary        measure errors and time too, and print an strace -c style\n"
+		"                       table to stderr at the end\n"
+		"  -p, --pid PID        attach to PID and all its threads (repeatable); Ctrl-C\n"
+		"                       detaches, saves, and leaves the processes running\n"
+		"      --no-seccomp     plain PTRACE_SYSCALL tracing (two stops per call) instead\n"
+		"                       of the seccomp-assisted fast path\n"
+		"  -v, --verbose        progress on stderr even when it is not a terminal\n"
+		"  -q, --quiet          errors only\n"
+		"  -h, --help           show this help\n"
+		"\n"
+		"A live status line is shown on stderr when it is a terminal.  SIGINT, SIGTERM\n"
+		"or SIGHUP end the recording: what was seen so far is written (marked\n"
+		"incomplete), then the workload is killed (launch) or detached (attach).\n"
+		"\n"
+		"Exit status: the workload's own (a fatal signal is re-raised); 127 when CMD is\n"
+		"not found, 126 when it cannot be executed; 2 when recording could not start;\n"
+		"128+N when interrupted by signal N in launch mode.\n");
+}
+
+static volatile sig_atomic_t stop_sig;
+static volatile sig_atomic_t tick;
+
+static void on_stop_signal(int sig)
+{
+	if (!stop_sig)
+		stop_sig = sig;
+}
+
+static void on_tick(int sig)
+{
+	(void)sig;
+	tick = 1;
+}
+
+struct status_ctx {
+	bool tty;
+	bool shown;
+	uint64_t last_line;
+};
+
+static void show_status(const struct sp_tracer_stats *st, void *vctx)
+{
+	struct status_ctx *c = vctx;
+	char abis[256] = "";
+	size_t len = 0;
+	for (int a = 0; a < SP_ABI_COUNT; a++)
+		if (st->distinct[a] && len < sizeof(abis))
+			len += (size_t)snprintf(abis + len, sizeof(abis) - len, ", %s %zu",
+						sp_abi_name((enum sp_abi)a), st->distinct[a]);
+	if (!c->tty) {
+		/* -v on a pipe/file: a line per second, no control codes. */
+		if (c->last_line && st->elapsed_ns - c->last_line < 1000000000ull)
+			return;
+		c->last_line = st->elapsed_ns ? st->elapsed_ns : 1;
+	}
+	fprintf(stderr, "%s[%6.1fs] %llu processes, %llu threads, %llu syscalls; distinct%s%s",
+		c->tty ? "\r" : SP_PROG ": ", (double)st->elapsed_ns / 1e9,
+		(unsigned long long)st->processes, (unsigned long long)st->threads,
+		(unsigned long long)st->syscalls, abis[0] ? abis + 1 : " none", c->tty ? "\033[K" : "\n");
+	fflush(stderr);
+	c->shown = true;
+}
+
+static int write_rec(FILE *out, void *ctx, struct sp_err *err)
+{
+	return sp_recording_write(out, ctx, err);
+}
+
+/* Ends this process the way the workload ended. */
+static int workload_status(const struct sp_recording *rec)
+{
+	int sig = rec->meta.exit_signal;
+	if (!sig)
+		return rec->meta.exit_status >= 0 ? rec->meta.exit_status : SP_EXIT_FAIL;
+	fflush(stdout);
+	fflush(stderr);
+	/* Re-raise so that our parent (a shell) sees the same death; no core
+	 * file of the recorder for SIGSEGV & co. */
+	struct rlimit nocore = {0, 0};
+	setrlimit(RLIMIT_CORE, &nocore);
+	signal(sig, SIG_DFL);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	return 128 + sig;
+}
+
+static char *default_output(char *const *argv, const pid_t *pids)
+{
+	if (argv) {
+		const char *b = strrchr(argv[0], '/');
+		b = b ? b + 1 : argv[0];
+		if (!*b || !strcmp(b, ".") || !strcmp(b, ".."))
+			b = "workload";
+		return xasprintf("%s" DEFAULT_SUFFIX, b);
+	}
+	return xasprintf("pid%d" DEFAULT_SUFFIX, (int)pids[0]);
+}
 
 int cmd_record(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: " SP_PROG " record [-o FILE] [-f FORMAT] [-c] [--stacks[=DEPTH]] [--baseline PROFILE] [--] CMD [ARGS...]\n"
-			       "       " SP_PROG " record -p PID [-p PID...] [-o FILE] [-f FORMAT]\n\n"
-			       "This command is not available in this build yet (issue 3).\n");
+	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU };
+	static const struct option longopts[] = {
+		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
+		{"summary", no_argument, NULL, 'c'},
+		{"pid", required_argument, NULL, 'p'},
+		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+		{"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
+		SP_CLI_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	const char *output = NULL, *format = "recording";
+	struct sp_tracer_opts o = {0};
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t npids = 0, cap = 0;
+	bool summary = false;
+	int c;
+	/* '+': options end at CMD, whose own options are its business. */
+	while ((c = getopt_long(argc, argv, "+o:f:cp:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (sp_cli_common_opt(c))
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
 			return SP_EXIT_OK;
+		case 'o':
+			output = optarg;
+			break;
+		case 'f':
+			format = optarg;
+			break;
+		case 'c':
+			summary = true;
+			break;
+		case 'p': {
+			uint64_t v;
+			if (!sp_parse_u64(optarg, INT_MAX, &v) || v == 0)
+				return sp_cli_usage("record", "invalid PID '%s'", optarg);
+			xgrow((void **)&pids, &cap, npids + 1, sizeof(*pids));
+			pids[npids++] = (pid_t)v;
+			break;
+		}
+		case OPT_NO_SECCOMP:
+			o.no_seccomp = true;
+			break;
+		case OPT_PIN_CPU:
+			o.pin_cpu = true;
+			break;
+		default:
+			return sp_cli_usage_hint("record");
 		}
 	}
-	return sp_cli_not_built("record", "3");
+	char **cmd = argv + optind;
+	int ncmd = argc - optind;
+	if (npids && ncmd)
+		return sp_cli_usage("record", "give either a command or -p PID, not both");
+	if (!npids && !ncmd)
+		return sp_cli_usage("record", "no command to record");
+	if (strcmp(format, "recording"))
+		return sp_cli_usage("record", "format '%s' is not available for record yet; "
+				    "record to a file and use 'generate'", format);
+
+	_cleanup_free_ char *defout = NULL;
+	if (!output)
+		output = defout = default_output(ncmd ? cmd : NULL, pids);
+	struct sp_err err = {0};
+	/* Before the workload runs: a long recording must not be lost to
+	 * an unwritable output path at the end. */
+	if (sp_file_check_writable(output, &err) < 0)
+		return sp_cli_fail(&err, SP_EXIT_USAGE);
+
+	_cleanup_free_ char *path = NULL;
+	if (ncmd) {
+		int r = sp_tracer_resolve(cmd[0], &path, &err);
+		if (r < 0) {
+			sp_cli_error("record: %s", err.msg);
+			return r == -ENOENT ? 127 : 126;
+		}
+		o.argv = cmd;
+		o.path = path;
+	} else {
+		o.pids = pids;
+		o.npids = npids;
+	}
+	o.exit_stops = summary;
+
+	struct sigaction sa = {.sa_handler = on_stop_signal}; /* no SA_RESTART: wait4 must see EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	o.stop = &stop_sig;
+
+	struct status_ctx sc = {.tty = isatty(STDERR_FILENO)};
+	if ((sc.tty && sp_log_level >= SP_LOG_WARN) || sp_log_level >= SP_LOG_INFO) {
+		o.progress = show_status;
+		o.progress_ctx = &sc;
+		o.progress_ns = 250000000ull;
+		if (sc.tty) {
+			/* A ticker so that the line moves while the workload
+			 * sleeps (the loop sees wait4 return EINTR). */
+			struct sigaction ta = {.sa_handler = on_tick};
+			sigemptyset(&ta.sa_mask);
+			sigaction(SIGALRM, &ta, NULL);
+			struct itimerval it = {{0, 250000}, {0, 250000}};
+			setitimer(ITIMER_REAL, &it, NULL);
+		}
+	}
+
+	struct sp_recording *rec = sp_recording_new();
+	int r = sp_tracer_run(&o, rec, &err);
+	if (o.progress) {
+		struct itimerval off = {0};
+		setitimer(ITIMER_REAL, &off, NULL);
+		if (sc.tty && sc.shown)
+			fprintf(stderr, "\r\033[K");
+	}
+	if (r < 0) {
+		sp_recording_free(rec);
+		sp_cli_error("record: %s", err.msg);
+		if (ncmd && (r == -ENOENT || r == -ENOTDIR))
+			return 127;
+		if (ncmd && r != -EPERM && r != -ENOSYS && r != -ECHILD)
+			return 126;
+		return SP_EXIT_USAGE;
+	}
+	free(rec->meta.tool_version);
+	rec->meta.tool_version = xstrdup(sp_cli_version());
+
+	int status = SP_EXIT_OK;
+	if (sp_file_write_atomic(output, write_rec, rec, &err) < 0) {
+		sp_cli_error("record: %s", err.msg);
+		status = SP_EXIT_FAIL;
+	}
+	if (summary)
+		sp_summary_print(stderr, rec);
+	if (!rec->meta.complete)
+		sp_info("recording incomplete: %s", rec->meta.incomplete_reason);
+	if (status == SP_EXIT_OK) {
+		if (stop_sig)
+			status = npids ? SP_EXIT_OK : 128 + stop_sig;
+		else if (!npids)
+			status = workload_status(rec);
+	}
+	sp_recording_free(rec);
+	return status;
 }

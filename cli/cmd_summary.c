@@ -1,21 +1,63 @@
 /* SPDX-License-Identifier: MIT */
-/* `seccomp-profile summary`: not built yet (issue 6).  Until it lands it
- * prints its intended usage for --help and refuses to run. */
+/* `seccomp-profile summary`: the strace -c style table of a recording
+ * (cli/summary_table.c renders it; `record -c` prints the same). */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/cli.h"
+#include "cli/summary_table.h"
+#include "core/recording.h"
+#include "formats/format.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " SP_PROG " summary [--json] RECORDING\n"
+		"\n"
+		"Print an strace -c style table of a recording: %% time, seconds, usecs/call,\n"
+		"calls, errors and syscall, with a section per ABI when there are several.\n"
+		"Time and errors are only measured by 'record -c' (or --no-seccomp for errors).\n"
+		"\n"
+		"Options:\n"
+		"      --json      the same numbers as JSON\n"
+		"  -h, --help      show this help\n");
+}
 
 int cmd_summary(int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--"))
-			break;
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: " SP_PROG " summary [--json] RECORDING\n\n"
-			       "This command is not available in this build yet (issue 6).\n");
+	static const struct option longopts[] = {
+		{"json", no_argument, NULL, 'j'},
+		SP_CLI_COMMON_LONGOPTS,
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int c;
+	while ((c = getopt_long(argc, argv, SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if (sp_cli_common_opt(c))
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
 			return SP_EXIT_OK;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return sp_cli_usage_hint("summary");
 		}
 	}
-	return sp_cli_not_built("summary", "6");
+	if (argc - optind != 1)
+		return sp_cli_usage("summary", argc - optind ? "one recording expected" : "no recording given");
+	struct sp_err err = {0};
+	struct sp_recording *rec = NULL;
+	if (sp_recording_read(argv[optind], &rec, &err) < 0)
+		return sp_cli_fail(&err, SP_EXIT_USAGE);
+	int r = 0;
+	if (json)
+		r = sp_summary_write_json(stdout, rec, &err);
+	else
+		sp_summary_print(stdout, rec);
+	sp_recording_free(rec);
+	if (r < 0 || fflush(stdout) != 0)
+		return sp_cli_fail(&err, SP_EXIT_FAIL);
+	return SP_EXIT_OK;
 }

@@ -1,0 +1,130 @@
+/* Victim for record: signals, exit codes, odd ABIs and numbers.
+ *   rec_misc exit N        exit with status N
+ *   rec_misc kill SIG      raise SIG (default action)
+ *   rec_misc handler       SIGUSR1 handler via raise (rt_sigreturn), and a
+ *                          child's SIGCHLD
+ *   rec_misc jobctl        a child stops itself with SIGSTOP; the parent
+ *                          sees it stopped, sets a flag, sends SIGCONT; the
+ *                          child fails (exit 1) if it ran before the flag:
+ *                          i.e. if the stop was lost under the tracer
+ *   rec_misc int80         getpid through int 0x80 (i386 ABI) in a 64-bit process
+ *   rec_misc x32           getpid with the x32 bit (x32 ABI; ENOSYS without x32)
+ *   rec_misc unknown       syscall 1023, which no ABI has (ENOSYS)
+ *   rec_misc sleep MS      sleep MS milliseconds
+ * Builds for -m32 too (HELPER-M32). */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t got;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got = 1;
+}
+
+static char proc_state(pid_t pid)
+{
+	char p[64], buf[512];
+	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return '?';
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	char *s = strrchr(buf, ')');
+	return s && s[1] ? s[2] : '?';
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	const char *m = argv[1];
+	if (!strcmp(m, "exit"))
+		return argc > 2 ? atoi(argv[2]) : 0;
+	if (!strcmp(m, "kill")) {
+		raise(argc > 2 ? atoi(argv[2]) : SIGKILL);
+		return 99;
+	}
+	if (!strcmp(m, "handler")) {
+		struct sigaction sa = {.sa_handler = on_usr1};
+		sigaction(SIGUSR1, &sa, NULL);
+		raise(SIGUSR1);
+		if (!got)
+			return 3;
+		pid_t p = fork();
+		if (p == 0)
+			_exit(0);
+		int st;
+		waitpid(p, &st, 0);
+		return 0;
+	}
+	if (!strcmp(m, "jobctl")) {
+		volatile int *flag = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (flag == MAP_FAILED)
+			return 4;
+		*flag = 0;
+		pid_t p = fork();
+		if (p == 0) {
+			raise(SIGSTOP);
+			_exit(*flag ? 0 : 1);
+		}
+		/* Wait until the child is in a stop (T, or t: traced stop).
+		 * sched_yield, not a sleep: a sleep interrupted by SIGCHLD
+		 * would add restart_syscall depending on timing. */
+		for (;;) {
+			sched_yield();
+			char s = proc_state(p);
+			if (s == 'T' || s == 't')
+				break;
+			if (s == 'Z' || s == '?')
+				return 5;
+		}
+		*flag = 1;
+		kill(p, SIGCONT);
+		int st;
+		if (waitpid(p, &st, 0) != p)
+			return 6;
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 7;
+	}
+	if (!strcmp(m, "int80")) {
+#if defined(__x86_64__) || defined(__i386__)
+		long ret;
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory"); /* i386 getpid */
+		return ret == getpid() ? 0 : 8;
+#else
+		return 77;
+#endif
+	}
+	if (!strcmp(m, "x32")) {
+#if defined(__x86_64__)
+		long r = syscall(0x40000000L | 39); /* x32 getpid */
+		return (r > 0 || errno == ENOSYS) ? 0 : 9;
+#else
+		return 77;
+#endif
+	}
+	if (!strcmp(m, "unknown")) {
+		long r = syscall(1023);
+		return (r < 0 && errno == ENOSYS) ? 0 : 10;
+	}
+	if (!strcmp(m, "sleep")) {
+		long ms = argc > 2 ? atol(argv[2]) : 1000;
+		struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+		return 0;
+	}
+	return 2;
+}
