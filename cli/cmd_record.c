@@ -17,6 +17,7 @@
 #include "core/recording.h"
 #include "core/util.h"
 #include "formats/format.h"
+#include "generator/compile.h"
 #include "tracer/tracer.h"
 
 #define DEFAULT_SUFFIX ".recording.json"
@@ -24,7 +25,8 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: " SP_PROG " record [-o FILE] [-f FORMAT] [-c] [--no-seccomp] [--] CMD [ARGS...]\n"
+		"Usage: " SP_PROG " record [-o FILE] [-f FORMAT] [-c] [--stacks[=DEPTH]] [--baseline PROFILE]\n"
+		"                       [--no-seccomp] [--] CMD [ARGS...]\n"
 		"       " SP_PROG " record -p PID [-p PID...] [-o FILE] [-f FORMAT] [-c]\n"
 		"\n"
 		"Run CMD (or attach to running processes) under ptrace and record every system\n"
@@ -39,6 +41,12 @@ static void usage(FILE *out)
 		"                       table to stderr at the end\n"
 		"  -p, --pid PID        attach to PID and all its threads (repeatable); Ctrl-C\n"
 		"                       detaches, saves, and leaves the processes running\n"
+		"      --baseline PROFILE  let the calls PROFILE (a recording of an earlier run)\n"
+		"                       already has pass through a kernel filter unseen: only new\n"
+		"                       calls stop the workload; they are marked baseline in the\n"
+		"                       output\n"
+		"      --stacks[=DEPTH] capture the call site (DEPTH frames, default 16) of the\n"
+		"                       first call of each syscall\n"
 		"      --no-seccomp     plain PTRACE_SYSCALL tracing (two stops per call) instead\n"
 		"                       of the seccomp-assisted fast path\n"
 		"  -v, --verbose        progress on stderr even when it is not a terminal\n"
@@ -124,6 +132,55 @@ static int workload_status(const struct sp_recording *rec)
 	return 128 + sig;
 }
 
+/* --baseline: the calls of an earlier recording become a filter that
+ * ALLOWs them (no stop) and TRACEs everything else.  Per ABI: a name seen
+ * only on i386 is allowed only there. */
+static int baseline_policy(const char *path, struct sp_policy **out, struct sp_err *err)
+{
+	struct sp_recording *base = NULL;
+	int r = sp_recording_read(path, &base, err);
+	if (r < 0)
+		return r;
+	struct sp_policy *p = sp_policy_new((struct sp_action){SP_ACT_TRACE, 0});
+	p->abis = sp_recording_abis(base);
+	size_t n = 0;
+	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(base, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i]->name)
+			continue; /* by number only: cannot be named in a rule, stays traced */
+		struct sp_rule *rule = sp_policy_add_rule(p, v[i]->name, sp_action_allow());
+		rule->abis = sp_abi_bit(v[i]->abi);
+		rule->origin = SP_ORIGIN_BASELINE;
+	}
+	sp_recording_free(base);
+	sp_policy_sort(p);
+	*out = p;
+	return 0;
+}
+
+/* Entries (calls 0, flag baseline) for what the baseline let through
+ * unseen, so that the recording still says the workload may use them. */
+static void mark_baseline(struct sp_recording *rec, const struct sp_policy *p)
+{
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sp_rule *rule = &p->rules[i];
+		for (int a = 0; a < SP_ABI_COUNT; a++) {
+			if (!(rule->abis & sp_abi_bit((enum sp_abi)a)))
+				continue;
+			int64_t nr = sp_abi_syscall_nr((enum sp_abi)a, rule->name);
+			if (nr < 0 || sp_recording_sysc(rec, (enum sp_abi)a, nr, false))
+				continue;
+			struct sp_sysc *s = sp_recording_sysc(rec, (enum sp_abi)a, nr, true);
+			s->flags |= SP_SYSC_BASELINE;
+		}
+	}
+}
+
+static void free_policyp(struct sp_policy **p)
+{
+	sp_policy_free(*p);
+}
+
 static char *default_output(char *const *argv, const pid_t *pids)
 {
 	if (argv) {
@@ -138,7 +195,7 @@ static char *default_output(char *const *argv, const pid_t *pids)
 
 int cmd_record(int argc, char **argv)
 {
-	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU };
+	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU, OPT_BASELINE, OPT_STACKS };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
@@ -146,6 +203,8 @@ int cmd_record(int argc, char **argv)
 		{"pid", required_argument, NULL, 'p'},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
 		{"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
+		{"baseline", required_argument, NULL, OPT_BASELINE},
+		{"stacks", optional_argument, NULL, OPT_STACKS},
 		SP_CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -154,6 +213,7 @@ int cmd_record(int argc, char **argv)
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t npids = 0, cap = 0;
 	bool summary = false;
+	const char *baseline = NULL;
 	int c;
 	/* '+': options end at CMD, whose own options are its business. */
 	while ((c = getopt_long(argc, argv, "+o:f:cp:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -186,6 +246,17 @@ int cmd_record(int argc, char **argv)
 		case OPT_PIN_CPU:
 			o.pin_cpu = true;
 			break;
+		case OPT_BASELINE:
+			baseline = optarg;
+			break;
+		case OPT_STACKS: {
+			uint64_t v = 16;
+			if (optarg && (!sp_parse_u64(optarg, SP_MAX_FRAMES, &v) || v == 0))
+				return sp_cli_usage("record", "invalid --stacks depth '%s' (1..%d)", optarg,
+						    SP_MAX_FRAMES);
+			o.stack_depth = (int)v;
+			break;
+		}
 		default:
 			return sp_cli_usage_hint("record");
 		}
@@ -200,6 +271,13 @@ int cmd_record(int argc, char **argv)
 		return sp_cli_usage("record", "format '%s' is not available for record yet; "
 				    "record to a file and use 'generate'", format);
 
+	if (baseline && npids)
+		return sp_cli_usage("record", "--baseline needs a command: a filter cannot be added to a running process");
+	if (baseline && o.no_seccomp)
+		return sp_cli_usage("record", "--baseline and --no-seccomp exclude each other");
+	if (o.stack_depth && !sp_tracer_have_stacks())
+		return sp_cli_usage("record", "--stacks is not available in this build yet");
+
 	_cleanup_free_ char *defout = NULL;
 	if (!output)
 		output = defout = default_output(ncmd ? cmd : NULL, pids);
@@ -208,6 +286,21 @@ int cmd_record(int argc, char **argv)
 	 * an unwritable output path at the end. */
 	if (sp_file_check_writable(output, &err) < 0)
 		return sp_cli_fail(&err, SP_EXIT_USAGE);
+
+	__attribute__((cleanup(free_policyp))) struct sp_policy *base = NULL;
+	struct sock_fprog prog = {0};
+	if (baseline) {
+		/* Every ABI this kernel runs goes in the filter, so that calls
+		 * on an ABI the baseline never saw (int 0x80, x32) are traced
+		 * by the default action instead of killed as a bad arch. */
+		struct sp_compile_opts co = {.override_default = true, .def = {SP_ACT_TRACE, 0}};
+		for (int a = 0; a < SP_ABI_COUNT; a++)
+			if (sp_abi_get((enum sp_abi)a)->native == sp_abi_native())
+				co.extra_abis |= sp_abi_bit((enum sp_abi)a);
+		if (baseline_policy(baseline, &base, &err) < 0 || sp_compile_bpf(base, &co, &prog, &err) < 0)
+			return sp_cli_fail(&err, SP_EXIT_USAGE);
+		o.filter = &prog;
+	}
 
 	_cleanup_free_ char *path = NULL;
 	if (ncmd) {
@@ -249,6 +342,7 @@ int cmd_record(int argc, char **argv)
 
 	struct sp_recording *rec = sp_recording_new();
 	int r = sp_tracer_run(&o, rec, &err);
+	free(prog.filter);
 	if (o.progress) {
 		struct itimerval off = {0};
 		setitimer(ITIMER_REAL, &off, NULL);
@@ -266,6 +360,10 @@ int cmd_record(int argc, char **argv)
 	}
 	free(rec->meta.tool_version);
 	rec->meta.tool_version = xstrdup(sp_cli_version());
+	if (base) {
+		mark_baseline(rec, base);
+		rec->meta.baseline = xstrdup(baseline);
+	}
 
 	int status = SP_EXIT_OK;
 	if (sp_file_write_atomic(output, write_rec, rec, &err) < 0) {

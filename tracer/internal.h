@@ -41,7 +41,7 @@ struct sp_tracer {
 
 	bool attach;
 	bool seccomp;        /* filter-assisted stops in effect (launch) */
-	bool filter_seen;    /* a seccomp stop came from the launched child */
+	bool filter_failed;  /* the launched child could not install the filter */
 	pid_t leader;        /* launch mode: the workload's first process */
 	bool leader_done;
 	bool exec_seen;      /* the launched child's execve succeeded */

@@ -150,11 +150,13 @@ void sp_launch_read_report(struct sp_tracer *t)
 	if (t->report_fd < 0)
 		return;
 	while (read(t->report_fd, msg, sizeof(msg)) == (ssize_t)sizeof(msg)) {
-		if (msg[0] == REPORT_FILTER && !t->rec->meta.tracing_note)
+		if (msg[0] == REPORT_FILTER && !t->filter_failed) {
+			t->filter_failed = true;
+			free(t->rec->meta.tracing_note);
 			t->rec->meta.tracing_note =
 				xasprintf("seccomp filter could not be installed (%s): plain ptrace used",
 					  strerror(msg[1]));
-		else if (msg[0] == REPORT_EXEC)
+		} else if (msg[0] == REPORT_EXEC)
 			t->report_err = msg[1];
 	}
 }

@@ -168,11 +168,8 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 		tk->flags |= T_ENTRY_SEEN;
 		break;
 	case PTRACE_SYSCALL_INFO_SECCOMP:
-		if (preexec) {
-			/* Our filter is in place: the launcher's execve. */
-			t->filter_seen = true;
-			break;
-		}
+		if (preexec)
+			break; /* our filter is in place: the launcher's execve */
 		/* Linux >= 4.8 runs seccomp after the syscall-entry-stop
 		 * (kernel/entry/common.c): when PTRACE_SYSCALL was in effect
 		 * the entry stop has counted this call already. */
@@ -257,13 +254,12 @@ static void on_exec(struct sp_tracer *t, struct sp_task *tk)
 		 * (its entry was the launcher's); its ABI is ours. */
 		tk->flags &= ~(T_PREEXEC | T_ENTRY_SEEN | T_WANT_EXIT);
 		t->exec_seen = true;
+		/* The child wrote any filter failure before its execve, so
+		 * it is in the pipe now.  No seccomp stop proves nothing: a
+		 * --baseline filter may ALLOW execve. */
 		sp_launch_read_report(t);
-		if (t->seccomp && !t->filter_seen) {
+		if (t->seccomp && t->filter_failed)
 			t->seccomp = false;
-			if (!t->rec->meta.tracing_note)
-				t->rec->meta.tracing_note =
-					xstrdup("seccomp filter not in effect: plain ptrace used");
-		}
 		int64_t nr = sp_abi_syscall_nr(sp_abi_native(), "execve");
 		if (nr >= 0) {
 			const struct sp_abi_info *ai = sp_abi_get(sp_abi_native());
@@ -528,6 +524,15 @@ static const char *signame(int sig)
 		return "SIGHUP";
 	}
 	return sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal";
+}
+
+bool sp_tracer_have_stacks(void)
+{
+#ifdef SP_HAVE_STACKS
+	return true;
+#else
+	return false;
+#endif
 }
 
 int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, struct sp_err *err)
