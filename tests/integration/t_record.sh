@@ -216,3 +216,28 @@ PY
 	assert_status 2 "$SP" summary bad.json
 }
 tcase "record -c table, summary and summary --json" t_summary
+
+t_baseline() {
+	"$SP" record -o base.json -- "$HELPERS/rec_exec" chain 1
+	"$SP" record --baseline base.json -o new.json -- "$HELPERS/rec_misc" int80
+	[ "$(meta new.json 'm["baseline"]')" = base.json ] || fail "meta.baseline"
+	[ "$(meta new.json 'm["tracing"]')" = seccomp ] || fail "tracing"
+	# new calls are caught, on every ABI
+	assert_syscall new.json x86_64 getpid
+	assert_syscall new.json i386 getpid
+	# calls of the baseline pass unseen and are marked
+	[ "$(meta new.json '[(s["calls"], s.get("baseline")) for s in d["abis"]["x86_64"] if s["name"] == "openat"]')" = "[(0, True)]" ] ||
+		fail "openat not a baseline entry: $(meta new.json '[s for s in d["abis"]["x86_64"] if s["name"] == "openat"]')"
+	# nothing is lost: baseline + observed covers a full recording
+	"$SP" record -o full.json -- "$HELPERS/rec_misc" int80
+	python3 - full.json new.json <<'PY'
+import json, sys
+full, new = (json.load(open(f)) for f in sys.argv[1:3])
+have = {(a, s["name"] or s["nr"]) for a, v in new["abis"].items() for s in v}
+want = {(a, s["name"] or s["nr"]) for a, v in full["abis"].items() for s in v}
+assert want <= have, want - have
+PY
+	assert_status 2 "$SP" record --baseline base.json --no-seccomp -- true
+	assert_status 2 "$SP" record --baseline nosuch.json -- true
+}
+tcase "--baseline: known calls pass unseen, new ones recorded on every ABI" t_baseline
