@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/input.h"
+#include "cli/output.h"
 #include "cli/summary_table.h"
 #include "core/log.h"
 #include "core/recording.h"
@@ -36,15 +38,17 @@ static void usage(FILE *out)
 		"  -o, --output FILE    where to write (default: CMD's name + '" DEFAULT_SUFFIX "',\n"
 		"                       e.g. ls" DEFAULT_SUFFIX "; attach mode: pid<PID>" DEFAULT_SUFFIX ");\n"
 		"                       '-' writes to stdout\n"
-		"  -f, --format FORMAT  'recording' (default: our lossless JSON recording)\n"
+		"  -f, --format FORMAT  'recording' (default: our lossless JSON recording), or a\n"
+		"                       policy format (see 'seccomp-profile formats'), generated\n"
+		"                       with the defaults of 'generate'\n"
 		"  -c, --summary        measure errors and time too, and print an strace -c style\n"
 		"                       table to stderr at the end\n"
 		"  -p, --pid PID        attach to PID and all its threads (repeatable); Ctrl-C\n"
 		"                       detaches, saves, and leaves the processes running\n"
-		"      --baseline PROFILE  let the calls PROFILE (a recording of an earlier run)\n"
-		"                       already has pass through a kernel filter unseen: only new\n"
-		"                       calls stop the workload; they are marked baseline in the\n"
-		"                       output\n"
+		"      --baseline PROFILE  let the calls PROFILE allows (a policy file, or a\n"
+		"                       recording of an earlier run) pass through a kernel filter\n"
+		"                       unseen: only new calls stop the workload; the others are\n"
+		"                       marked baseline in the output\n"
 		"      --stacks[=DEPTH] capture the call site (DEPTH frames, default 16) of the\n"
 		"                       first call of each syscall\n"
 		"      --no-seccomp     plain PTRACE_SYSCALL tracing (two stops per call) instead\n"
@@ -106,11 +110,6 @@ static void show_status(const struct sp_tracer_stats *st, void *vctx)
 	c->shown = true;
 }
 
-static int write_rec(FILE *out, void *ctx, struct sp_err *err)
-{
-	return sp_recording_write(out, ctx, err);
-}
-
 /* Ends this process the way the workload ended. */
 static int workload_status(const struct sp_recording *rec)
 {
@@ -132,27 +131,33 @@ static int workload_status(const struct sp_recording *rec)
 	return 128 + sig;
 }
 
-/* --baseline: the calls of an earlier recording become a filter that
- * ALLOWs them (no stop) and TRACEs everything else.  Per ABI: a name seen
- * only on i386 is allowed only there. */
+/* --baseline: the calls PROFILE allows (a policy file in any format we
+ * read, or a recording of an earlier run) become a filter that ALLOWs them
+ * without a stop and TRACEs everything else.  Rules with other actions are
+ * dropped: a baseline must never make the workload fail. */
 static int baseline_policy(const char *path, struct sp_policy **out, struct sp_err *err)
 {
-	struct sp_recording *base = NULL;
-	int r = sp_recording_read(path, &base, err);
+	struct sp_gen_opts gen;
+	sp_gen_opts_init(&gen);
+	gen.no_required = true; /* only what the recording saw */
+	gen.runtime = "none";
+	struct sp_policy *in = NULL;
+	int r = sp_cli_load_policy(path, &gen, &in, NULL, err);
 	if (r < 0)
 		return r;
 	struct sp_policy *p = sp_policy_new((struct sp_action){SP_ACT_TRACE, 0});
-	p->abis = sp_recording_abis(base);
-	size_t n = 0;
-	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(base, &n);
-	for (size_t i = 0; i < n; i++) {
-		if (!v[i]->name)
-			continue; /* by number only: cannot be named in a rule, stays traced */
-		struct sp_rule *rule = sp_policy_add_rule(p, v[i]->name, sp_action_allow());
-		rule->abis = sp_abi_bit(v[i]->abi);
+	p->abis = in->abis ? in->abis : sp_abi_bit(sp_abi_native());
+	for (size_t i = 0; i < in->nrules; i++) {
+		const struct sp_rule *src = &in->rules[i];
+		if (src->action.kind != SP_ACT_ALLOW)
+			continue;
+		struct sp_rule *rule = sp_policy_add_rule(p, src->name, src->action);
+		rule->ncond = src->ncond;
+		memcpy(rule->cond, src->cond, sizeof(rule->cond));
+		rule->abis = src->abis;
 		rule->origin = SP_ORIGIN_BASELINE;
 	}
-	sp_recording_free(base);
+	sp_policy_free(in);
 	sp_policy_sort(p);
 	*out = p;
 	return 0;
@@ -164,8 +169,9 @@ static void mark_baseline(struct sp_recording *rec, const struct sp_policy *p)
 {
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sp_rule *rule = &p->rules[i];
+		uint32_t mask = rule->abis ? rule->abis : p->abis;
 		for (int a = 0; a < SP_ABI_COUNT; a++) {
-			if (!(rule->abis & sp_abi_bit((enum sp_abi)a)))
+			if (!(mask & sp_abi_bit((enum sp_abi)a)))
 				continue;
 			int64_t nr = sp_abi_syscall_nr((enum sp_abi)a, rule->name);
 			if (nr < 0 || sp_recording_sysc(rec, (enum sp_abi)a, nr, false))
@@ -267,9 +273,12 @@ int cmd_record(int argc, char **argv)
 		return sp_cli_usage("record", "give either a command or -p PID, not both");
 	if (!npids && !ncmd)
 		return sp_cli_usage("record", "no command to record");
-	if (strcmp(format, "recording"))
-		return sp_cli_usage("record", "format '%s' is not available for record yet; "
-				    "record to a file and use 'generate'", format);
+	if (strcmp(format, "recording")) {
+		const struct sp_format *f = sp_format_find(format);
+		if (!f || !f->write_policy)
+			return sp_cli_usage("record", "unknown output format '%s' (see '" SP_PROG " formats')",
+					    format);
+	}
 
 	if (baseline && npids)
 		return sp_cli_usage("record", "--baseline needs a command: a filter cannot be added to a running process");
@@ -366,7 +375,9 @@ int cmd_record(int argc, char **argv)
 	}
 
 	int status = SP_EXIT_OK;
-	if (sp_file_write_atomic(output, write_rec, rec, &err) < 0) {
+	struct sp_gen_opts gen;
+	sp_gen_opts_init(&gen);
+	if (sp_cli_write_output(output, format, rec, &gen, NULL, &err) < 0) {
 		sp_cli_error("record: %s", err.msg);
 		status = SP_EXIT_FAIL;
 	}
