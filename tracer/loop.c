@@ -300,6 +300,7 @@ static void dispatch(struct sp_tracer *t, const struct event *e)
 {
 	int sig;
 	enum sp_ev ev = sp_tracer_classify(e->status, &sig);
+	sp_debug("pid %d: %s sig %d (status %#x)", (int)e->pid, sp_tracer_ev_name(ev), sig, e->status);
 	if (ev == SP_EV_EXITED || ev == SP_EV_KILLED) {
 		on_gone(t, e->pid, ev, sig);
 		return;

@@ -4,7 +4,7 @@
  *   rec_misc handler       SIGUSR1 handler via raise (rt_sigreturn), and a
  *                          child's SIGCHLD
  *   rec_misc jobctl        a child stops itself with SIGSTOP; the parent
- *                          sees it stopped, sets a flag, sends SIGCONT; the
+ *                          sets a flag after 100 ms, then sends SIGCONT; the
  *                          child fails (exit 1) if it ran before the flag:
  *                          i.e. if the stop was lost under the tracer
  *   rec_misc int80         getpid through int 0x80 (i386 ABI) in a 64-bit process
@@ -30,20 +30,6 @@ static void on_usr1(int sig)
 {
 	(void)sig;
 	got = 1;
-}
-
-static char proc_state(pid_t pid)
-{
-	char p[64], buf[512];
-	snprintf(p, sizeof(p), "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(p, "r");
-	if (!f)
-		return '?';
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	char *s = strrchr(buf, ')');
-	return s && s[1] ? s[2] : '?';
 }
 
 int main(int argc, char **argv)
@@ -75,27 +61,37 @@ int main(int argc, char **argv)
 		if (flag == MAP_FAILED)
 			return 4;
 		*flag = 0;
+		/* SIGCHLD blocked: it must not interrupt our sleeps (that would
+		 * add restart_syscall depending on timing). */
+		sigset_t set;
+		sigemptyset(&set);
+		sigaddset(&set, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &set, NULL);
 		pid_t p = fork();
 		if (p == 0) {
 			raise(SIGSTOP);
 			_exit(*flag ? 0 : 1);
 		}
-		/* Wait until the child is in a stop (T, or t: traced stop).
-		 * sched_yield, not a sleep: a sleep interrupted by SIGCHLD
-		 * would add restart_syscall depending on timing. */
-		for (;;) {
-			sched_yield();
-			char s = proc_state(p);
-			if (s == 'T' || s == 't')
-				break;
-			if (s == 'Z' || s == '?')
-				return 5;
-		}
+		/* Neither /proc (a traced stop is 't' at every ptrace stop)
+		 * nor waitpid(WUNTRACED) (a traced child's group-stop is
+		 * reported to the tracer only) says when the child has
+		 * stopped.  So: give it time, set the flag, then SIGCONT until
+		 * it exits.  A tracer that loses the stop lets the child run
+		 * on before the flag is set (exit 1); a correct one can never
+		 * fail this, and a SIGCONT that came too early is repeated. */
+		struct timespec ts = {0, 100000000}, tick = {0, 2000000};
+		nanosleep(&ts, NULL);
 		*flag = 1;
-		kill(p, SIGCONT);
 		int st;
-		if (waitpid(p, &st, 0) != p)
-			return 6;
+		for (;;) {
+			kill(p, SIGCONT);
+			pid_t r = waitpid(p, &st, WNOHANG);
+			if (r == p)
+				break;
+			if (r < 0)
+				return 6;
+			nanosleep(&tick, NULL);
+		}
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 7;
 	}
 	if (!strcmp(m, "int80")) {
