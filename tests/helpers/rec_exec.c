@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,9 +31,42 @@ static void exec_leaf(void)
 	_exit(20);
 }
 
+static pid_t main_tid;
+
+/* The leader's current system call number, -1 if none/unknown, and
+ * whether it sleeps (state S: not running, not in a ptrace stop). */
+static long leader_syscall(bool *sleeping)
+{
+	char p[96], buf[512];
+	long nr = -1;
+	snprintf(p, sizeof(p), "/proc/self/task/%d/syscall", (int)main_tid);
+	FILE *f = fopen(p, "r");
+	if (f) {
+		if (fgets(buf, sizeof(buf), f))
+			nr = strtol(buf, NULL, 10);
+		fclose(f);
+	}
+	snprintf(p, sizeof(p), "/proc/self/task/%d/stat", (int)main_tid);
+	*sleeping = false;
+	f = fopen(p, "r");
+	if (f) {
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		buf[n] = 0;
+		char *s = strrchr(buf, ')');
+		*sleeping = s && s[1] && s[2] == 'S';
+		fclose(f);
+	}
+	return nr;
+}
+
 static void *thread_exec(void *arg)
 {
 	(void)arg;
+	/* Exec only once the leader sleeps in pause(): its pause is then
+	 * always part of the run, whatever the scheduling. */
+	bool sleeping = false;
+	while (leader_syscall(&sleeping) != SYS_pause || !sleeping)
+		sched_yield();
 	exec_leaf();
 	return NULL;
 }
@@ -65,10 +99,15 @@ int main(int argc, char **argv)
 		return p < 0 ? 4 : reap();
 	}
 	if (!strcmp(argv[1], "thread-exec")) {
+#ifndef SYS_pause
+		return 77;
+#else
 		pthread_t t;
+		main_tid = getpid();
 		pthread_create(&t, NULL, thread_exec, NULL);
-		pause(); /* the exec replaces us */
+		syscall(SYS_pause); /* the exec replaces us */
 		return 5;
+#endif
 	}
 	if (!strcmp(argv[1], "spawn")) {
 		char *args[] = {self, (char *)"leaf", NULL};
