@@ -338,15 +338,13 @@ int cmd_record(int argc, char **argv)
 		o.progress = show_status;
 		o.progress_ctx = &sc;
 		o.progress_ns = 250000000ull;
-		if (sc.tty) {
-			/* A ticker so that the line moves while the workload
-			 * sleeps (the loop sees wait4 return EINTR). */
-			struct sigaction ta = {.sa_handler = on_tick};
-			sigemptyset(&ta.sa_mask);
-			sigaction(SIGALRM, &ta, NULL);
-			struct itimerval it = {{0, 250000}, {0, 250000}};
-			setitimer(ITIMER_REAL, &it, NULL);
-		}
+		/* A ticker so that the line moves while the workload sleeps
+		 * (the loop sees wait4 return EINTR). */
+		struct sigaction ta = {.sa_handler = on_tick};
+		sigemptyset(&ta.sa_mask);
+		sigaction(SIGALRM, &ta, NULL);
+		struct itimerval it = {{0, 250000}, {0, 250000}};
+		setitimer(ITIMER_REAL, &it, NULL);
 	}
 
 	struct sp_recording *rec = sp_recording_new();

@@ -70,11 +70,12 @@ static int seize_threads(struct sp_tracer *t, pid_t tgid, size_t *added, struct 
 		if (sp_task_find(t, tid))
 			continue;
 		if (ptrace(PTRACE_SEIZE, tid, 0L, opts) < 0) {
-			if (errno == ESRCH)
+			int e = errno;
+			if (e == ESRCH)
 				continue; /* exited since the listing */
-			if (errno == EPERM && sp_task_find(t, tgid) == NULL)
+			if (e == EPERM)
 				r = sp_err_set(err, -EPERM, "ptrace(PTRACE_SEIZE) of pid %d: %s; %s",
-					       (int)tid, strerror(errno), sp_ptrace_eperm_hint());
+					       (int)tid, strerror(e), sp_ptrace_eperm_hint());
 			else
 				r = sp_err_sys(err, "ptrace(PTRACE_SEIZE) of pid %d", (int)tid);
 			break;
