@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # record: attach (-p) and detach, and interruption of the recorder.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/rec_lib.sh"
 
-meta() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1])); m = d["meta"]
-print(eval(sys.argv[2]))
-PY
-}
 # wait_for FILE: until FILE exists (the victims create them), 20 s at most.
 wait_for() {
 	local i
