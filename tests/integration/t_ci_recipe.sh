@@ -60,8 +60,10 @@ t_ci_runs_locally() {
 	: >out
 	bash step-diff.sh || fail "the diff step itself must succeed on drift (the last step fails the job)"
 	grep -qx 'status=1' out || fail "drift not detected: $(cat out), expected status=1"
-	assert_contains seccomp-diff.md "getdents64"
-	assert_contains summary "getdents64"
+	# (statx, not getdents64: runc's own calls, which a docker profile
+	# always has, include getdents64)
+	assert_contains seccomp-diff.md "statx"
+	assert_contains summary "statx"
 	# A failing test suite fails the record step.
 	printf '#!/bin/sh\nexit 3\n' >tests.sh
 	! bash step-record.sh || fail "the record step passed although the tests failed"

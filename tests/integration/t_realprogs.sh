@@ -12,6 +12,7 @@
 need_pipeline() {
 	"$SP" record --help 2>&1 | grep -q "not available" && skip "record is not in this build"
 	"$SP" generate --help 2>&1 | grep -q "not available" && skip "generate is not in this build"
+	"$SP" check --help 2>&1 | grep -q "not available" && skip "check is not in this build"
 	command -v python3 >/dev/null || skip "python3 is not installed"
 	true
 }
