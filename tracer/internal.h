@@ -53,6 +53,7 @@ struct sp_tracer {
 	uint64_t last_progress;
 	struct sp_tracer_stats st;
 	bool warned_arch;
+	bool warned_deny;
 	int pinned_cpu;
 };
 

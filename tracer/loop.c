@@ -41,6 +41,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
+#include <sys/user.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -122,6 +123,8 @@ static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, u
 	}
 	s->calls++;
 	t->st.syscalls++;
+	if (t->o->on_call)
+		t->o->on_call(t->o->on_call_ctx, tk->pid, abi, n);
 	tk->cur = s;
 	if (t->o->exit_stops)
 		tk->t_entry = sp_now_ns();
@@ -141,6 +144,36 @@ static void on_exit_stop(struct sp_tracer *t, struct sp_task *tk, const struct _
 		if (e > 0 && (e < SP_ERESTART_FIRST || e > SP_ERESTART_LAST))
 			sp_sysc_add_error(s, e, 1);
 	}
+}
+
+/* check --deny: make the call the task is stopped in fail with -err
+ * without running it.  At a seccomp stop (SECCOMP_RET_TRACE) the kernel
+ * re-reads the syscall number after the tracer resumes (Linux >= 4.8,
+ * __seccomp_filter): a number of -1 skips the call, and the task sees the
+ * return register as the tracer left it.  PTRACE_GET_SYSCALL_INFO cannot
+ * write, so this is the one place that touches registers per
+ * architecture: on x86_64, orig_rax is the number and rax the result (for
+ * i386 tracees too: the 64-bit view is converted by the kernel). */
+static void deny_call(struct sp_tracer *t, struct sp_task *tk, int err)
+{
+#if defined(__x86_64__)
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tk->pid, 0L, &regs) == 0) {
+		regs.orig_rax = (unsigned long long)-1;
+		regs.rax = (unsigned long long)(long long)-err;
+		if (ptrace(PTRACE_SETREGS, tk->pid, 0L, &regs) == 0)
+			return;
+	}
+	if (errno != ESRCH)
+		sp_warn("pid %d: cannot deny the call: %s", (int)tk->pid, strerror(errno));
+#else
+	(void)tk;
+	(void)err;
+	if (!t->warned_deny)
+		sp_warn("--deny is not implemented on this architecture: calls proceed");
+	t->warned_deny = true;
+#endif
+	(void)t;
 }
 
 static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
@@ -177,6 +210,8 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 			tk->flags &= ~T_ENTRY_SEEN;
 		else
 			count_call(t, tk, in.arch, in.seccomp.nr);
+		if (t->o->deny_errno > 0 && tk->cur)
+			deny_call(t, tk, t->o->deny_errno);
 		if (t->o->exit_stops && tk->cur)
 			tk->flags |= T_WANT_EXIT;
 		break;

@@ -75,6 +75,12 @@ struct sp_tracer_opts {
 	int deny_errno;
 	/* > 0: capture call sites this deep (needs tracer/stacks.c). */
 	int stack_depth;
+	/* Called for every call counted, after rec is updated, with the task
+	 * that made it (check: per-executable violations).  In "seccomp" mode
+	 * only calls the filter traced are counted, so with a filter that
+	 * ALLOWs most calls this is off the hot path.  Must not call ptrace. */
+	void (*on_call)(void *ctx, pid_t pid, enum sp_abi abi, int64_t nr);
+	void *on_call_ctx;
 	/* Pin the tracer to the CPU its tracee last ran on (experiment; see
 	 * docs/architecture.md). */
 	bool pin_cpu;
