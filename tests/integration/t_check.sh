@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# `check`: calls outside a profile are reported once per (ABI, syscall,
+# executable), nothing is reported for a program inside its profile, --deny
+# makes them fail, --stacks says where they came from, and the command's own
+# failure is reported apart from the verdict.
+. "$(dirname "$0")/lib.sh"
+
+# strace_profile DROP FILE CMD...: allow-list (OCI) of what strace sees CMD
+# make, minus DROP.  Independent of our own recorder on purpose.
+strace_profile() {
+	local drop=$1 out=$2; shift 2
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o "$T/strace.log" "$@" >/dev/null 2>&1 || true
+	python3 - "$T/strace.log" "$drop" "$out" <<'PY'
+import json, re, sys
+names = set()
+for line in open(sys.argv[1]):
+    m = re.match(r'^\d+\s+(?:<\.\.\. )?([a-z0-9_]+)[( ]', line)
+    if m and m.group(1) not in ("exited", "killed"):
+        names.add(m.group(1))
+names.discard(sys.argv[2])
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
+           "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]}, open(sys.argv[3], "w"))
+PY
+}
+
+# violations REPORT: "abi:syscall:count:exe-basename" lines, sorted.
+violations() {
+	python3 - "$1" <<'PY'
+import json, os, sys
+r = json.load(open(sys.argv[1]))
+for v in r["violations"]:
+    assert v["first_pid"] > 0
+    print("%s:%s:%d:%s" % (v["abi"], v["syscall"], v["count"], os.path.basename(v["executable"] or "?")))
+PY
+}
+
+t_check_inside() {
+	strace_profile nothing full.json "$HELPERS/rc_victim" threads
+	"$SP" check --profile full.json --json -o r.json -- "$HELPERS/rc_victim" threads >out
+	assert_contains out "getppid ok"
+	[ -z "$(violations r.json)" ] || fail "violations inside the profile: $(violations r.json)"
+	python3 -c 'import json,sys; r=json.load(open("r.json")); sys.exit(0 if r["inside"] and r["exit_status"]==0 else 1)' ||
+		fail "bad report: $(cat r.json)"
+	"$SP" check --profile full.json -- "$HELPERS/rc_victim" >out
+	assert_contains out "stayed inside full.json"
+}
+tcase "check: a program inside its profile: exit 0, nothing reported" t_check_inside
+
+t_check_outside() {
+	strace_profile getppid p.json "$HELPERS/rc_victim" threads
+	assert_status 1 "$SP" check --profile p.json --json -o r.json -- "$HELPERS/rc_victim" threads
+	[ "$(violations r.json)" = "x86_64:getppid:2:rc_victim" ] || fail "report: $(violations r.json)"
+	# the call was let through
+	"$SP" check --profile p.json -- "$HELPERS/rc_victim" >out 2>err || true
+	assert_contains out "getppid ok"
+	assert_contains out "1 violation (1 call)"
+	assert_contains out "getppid"
+	assert_contains out "profile: errno:EPERM"
+	assert_not_contains err "command exited"
+}
+tcase "check: a call outside the profile is reported once with its count, and proceeds" t_check_outside
+
+t_check_deny() {
+	strace_profile getppid p.json "$HELPERS/rc_victim"
+	"$SP" check --deny --profile p.json -- "$HELPERS/rc_victim" >out 2>err && fail "exit 0 with a violation"
+	assert_contains out "getppid: Operation not permitted" # the profile's errno (defaultErrnoRet 1)
+	assert_contains out "each denied"
+	assert_contains err "command exited 3"
+}
+tcase "check --deny: violations fail with the profile's errno; the command's failure is reported apart" t_check_deny
+
+t_check_stacks() {
+	"$SP" check --help | grep -q -- --stacks || skip "no --stacks"
+	strace_profile getppid p.json "$HELPERS/rc_victim"
+	"$SP" check --stacks --profile p.json -- "$HELPERS/rc_victim" >out 2>err || true
+	grep -q "no call-site capture" err && skip "this build has no call-site capture"
+	assert_contains out "call+0x"
+	assert_contains out "rc_victim+0x"
+	"$SP" check --stacks --json -o r.json --profile p.json -- "$HELPERS/rc_victim" >/dev/null || true
+	python3 - <<'PY' || fail "no stack in JSON: $(cat r.json)"
+import json
+v = json.load(open("r.json"))["violations"][0]
+assert any(f["symbol"] == "call" for f in v["stack"]), v
+PY
+}
+tcase "check --stacks shows where the violating call was made" t_check_stacks
+
+t_check_exe_attribution() {
+	# the violation is the victim's, not the shell's that started it
+	strace_profile getppid p.json sh -c "\"$HELPERS/rc_victim\"; \"$HELPERS/rc_victim\""
+	assert_status 1 "$SP" check --profile p.json --json -o r.json -- sh -c "\"$HELPERS/rc_victim\"; \"$HELPERS/rc_victim\""
+	# (the shell may call getppid itself: that one is the shell's)
+	violations r.json >v
+	grep -qx "x86_64:getppid:2:rc_victim" v || fail "report: $(cat v)"
+	shell=$(basename "$(readlink -f "$(command -v sh)")")
+	! grep -v -e "^x86_64:getppid:2:rc_victim$" -e "^x86_64:getppid:[0-9]*:$shell$" v || fail "report: $(cat v)"
+}
+tcase "check: violations are attributed to the executable that made them" t_check_exe_attribution
+
+t_check_kill_rule_and_status() {
+	# a deny-list: only the KILL rule is outside; under check nothing dies
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getppid"], "action": "SCMP_ACT_KILL_PROCESS"}]}\n' >k.json
+	"$SP" check --profile k.json --json -o r.json -- "$HELPERS/rc_victim" exit 5 >out 2>err && fail "exit 0"
+	assert_contains out "getppid ok"
+	assert_contains err "command exited 5"
+	[ "$(violations r.json)" = "x86_64:getppid:1:rc_victim" ] || fail "report: $(violations r.json)"
+	assert_contains r.json '"profile_action": "kill-process"'
+	# inside the profile but failing: verdict 0, failure reported
+	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >a.json
+	"$SP" check --profile a.json -- "$HELPERS/rc_victim" exit 5 >out 2>err || fail "exit non-zero inside the profile"
+	assert_contains err "command exited 5"
+}
+tcase "check: KILL rules are reported, not enforced; command status apart from the verdict" t_check_kill_rule_and_status
+
+t_check_errors() {
+	printf '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["raed"], "action": "SCMP_ACT_ALLOW"}]}\n' >bad.json
+	assert_status 2 "$SP" check --profile bad.json -- touch ran
+	"$SP" check --profile bad.json -- touch ran 2>err || true
+	assert_contains err 'bad.json: $.syscalls[0].names: [0]: unknown syscall "raed"'
+	[ ! -e ran ] || fail "command ran despite a bad profile"
+	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >a.json
+	assert_status 2 "$SP" check --profile a.json -- no-such-command-xyz
+	assert_status 2 "$SP" check -- true
+	assert_status 2 "$SP" check --profile a.json
+	assert_status 2 "$SP" check --profile a.json --cap NOPE -- true
+}
+tcase "check: bad profile, missing command and usage errors exit 2" t_check_errors
