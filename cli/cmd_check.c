@@ -150,6 +150,24 @@ static struct sp_policy *check_policy(const struct sp_policy *p, struct sp_compi
 	return q;
 }
 
+/* Like sp_compile_bpf(), but a call on an ABI the profile does not name is
+ * traced too (the bad-arch action), so it is reported instead of killing
+ * the workload the way run would. */
+static int compile_check_filter(const struct sp_policy *q, const struct sp_compile_opts *co, struct sock_fprog *prog,
+				struct sp_err *err)
+{
+	scmp_filter_ctx ctx = NULL;
+	int r = sp_compile_ctx(q, co, &ctx, err);
+	if (r < 0)
+		return r;
+	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(0))) < 0)
+		r = sp_err_set(err, r, "cannot set the bad-architecture action: %s", strerror(-r));
+	else
+		r = sp_compile_export(ctx, prog, err);
+	seccomp_release(ctx);
+	return r;
+}
+
 /* Call sites the tracer kept for (abi, nr): the one of this executable. */
 static const struct sp_callsite *site_for(struct sp_recording *rec, const struct violation *v)
 {
@@ -172,6 +190,10 @@ struct report {
 
 static const char *what_profile_does(const struct report *rp, const struct violation *v, char *buf, size_t len)
 {
+	if (!((rp->p->abis | sp_abi_bit(sp_abi_native())) & sp_abi_bit(v->abi))) {
+		snprintf(buf, len, "kill-process (ABI not in the profile)");
+		return buf;
+	}
 	bool cond;
 	struct sp_action a = sp_cli_policy_action(rp->p, rp->p->def, v->name ? v->name : "", v->abi, &cond);
 	sp_action_str(a, buf, len);
@@ -356,7 +378,7 @@ int cmd_check(int argc, char **argv)
 	}
 	struct sp_compile_opts co;
 	q = check_policy(p, &co);
-	if (sp_compile_bpf(q, &co, &prog, &err) < 0) {
+	if (compile_check_filter(q, &co, &prog, &err) < 0) {
 		sp_err_prefix(&err, "%s", profile);
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;

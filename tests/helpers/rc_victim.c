@@ -5,6 +5,7 @@
  * says how it went:
  *   "getppid ok"            exit 0
  *   "getppid: <strerror>"   exit 3
+ * HELPER-M32: also built as rc_victim-m32 (foreign-ABI checks).
  * With "threads" it does the getppid() from a second thread as well, with
  * "exit N" it exits N after the call.
  */

@@ -126,3 +126,17 @@ t_check_errors() {
 	assert_status 2 "$SP" check --profile a.json --cap NOPE -- true
 }
 tcase "check: bad profile, missing command and usage errors exit 2" t_check_errors
+
+t_check_foreign_abi() {
+	[ -x "$HELPERS/rc_victim-m32" ] || skip "no 32-bit build of the victim (gcc-multilib)"
+	strace_profile nothing p.json "$HELPERS/rc_victim" # x86_64 only
+	# run: the bad-arch action kills the 32-bit program at its first call
+	assert_status 159 bash -c '"$0" run --profile "$1" -- "$2"; exit $?' "$SP" p.json "$HELPERS/rc_victim-m32"
+	# check: every i386 call is reported (none killed), attributed to i386
+	assert_status 1 "$SP" check --profile p.json --json -o r.json -- "$HELPERS/rc_victim-m32"
+	violations r.json >v
+	grep -q "^i386:getppid:1:rc_victim-m32$" v || fail "report: $(cat v)"
+	! grep -v "^i386:" v || fail "non-i386 violations: $(cat v)"
+	assert_contains r.json "ABI not in the profile"
+}
+tcase "check: calls on an ABI the profile does not name are reported, not killed" t_check_foreign_abi
