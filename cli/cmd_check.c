@@ -436,9 +436,13 @@ int cmd_check(int argc, char **argv)
 			     strsignal(rec->meta.exit_signal));
 	else if (rec->meta.exit_status > 0)
 		sp_cli_error("check: command exited %d", rec->meta.exit_status);
-	if (stop_sig)
-		sp_cli_error("check: interrupted by signal %d; the report covers the run so far", (int)stop_sig);
 	status = chk.n ? SP_EXIT_FAIL : SP_EXIT_OK;
+	if (stop_sig) {
+		/* A partial run proves violations, never their absence. */
+		sp_cli_error("check: interrupted by signal %d; the report covers the run so far", (int)stop_sig);
+		if (!chk.n)
+			status = SP_EXIT_USAGE;
+	}
 out:
 	for (size_t i = 0; i < chk.n; i++) {
 		free(chk.v[i].name);
