@@ -28,6 +28,7 @@ struct sp_task {
 	uint32_t flags;
 	struct sp_sysc *cur; /* call in progress, for its exit stop */
 	uint64_t t_entry;    /* when it entered cur (exit_stops only) */
+	const char *exe;     /* --stacks: its executable, interned in exes; NULL = not read yet */
 };
 
 struct sp_tracer {
@@ -55,6 +56,9 @@ struct sp_tracer {
 	bool warned_arch;
 	bool warned_deny;
 	int pinned_cpu;
+	char **exes;         /* --stacks: interned executable paths (callsites.c) */
+	size_t nexes;
+	bool no_callsite;    /* counting the launcher's execve: no call site */
 };
 
 /* tasks.c */
@@ -73,6 +77,15 @@ void sp_launch_read_report(struct sp_tracer *t);
 int sp_attach(struct sp_tracer *t, struct sp_err *err);
 /* The hint appended to ptrace EPERM errors. */
 const char *sp_ptrace_eperm_hint(void);
+
+/* callsites.c: record --stacks.  Called only when o->stack_depth > 0.
+ * on_call runs at each counted call, before s->calls is incremented;
+ * on_exec after an exec (former: the tid before a non-leader exec, or 0);
+ * on_gone when a task has exited; end once after the run. */
+void sp_callsites_on_call(struct sp_tracer *t, struct sp_task *tk, struct sp_sysc *s, enum sp_abi abi);
+void sp_callsites_on_exec(struct sp_tracer *t, struct sp_task *tk, pid_t former, const char *exe);
+void sp_callsites_on_gone(pid_t pid);
+void sp_callsites_end(struct sp_tracer *t);
 
 /* /proc/PID/exe, malloc'ed, or NULL. */
 char *sp_proc_exe(pid_t pid);

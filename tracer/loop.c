@@ -51,10 +51,6 @@
 #include "core/util.h"
 #include "tracer/internal.h"
 
-#if __has_include("tracer/stacks.h")
-#include "tracer/stacks.h"
-#define SP_HAVE_STACKS 1
-#endif
 
 struct event {
 	pid_t pid;
@@ -111,16 +107,9 @@ static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, u
 		s->first_pid = tk->pid;
 		s->first_exe = sp_proc_exe(tk->pid);
 		t->st.distinct[abi]++;
-#ifdef SP_HAVE_STACKS
-		if (t->o->stack_depth > 0) {
-			struct sp_callsite site = {0};
-			if (sp_stack_capture(tk->pid, t->o->stack_depth, &site, NULL) == 0)
-				sp_sysc_add_site(s, &site);
-			else
-				sp_callsite_release(&site);
-		}
-#endif
 	}
+	if (t->o->stack_depth > 0 && !t->no_callsite) /* record --stacks: callsites.c decides */
+		sp_callsites_on_call(t, tk, s, abi);
 	s->calls++;
 	t->st.syscalls++;
 	if (t->o->on_call)
@@ -280,6 +269,8 @@ static void on_exec(struct sp_tracer *t, struct sp_task *tk)
 		}
 	}
 	char *exe = sp_proc_exe(tk->pid);
+	if (t->o->stack_depth > 0)
+		sp_callsites_on_exec(t, tk, (pid_t)former != tk->pid ? (pid_t)former : 0, exe);
 	if (exe) {
 		sp_recording_add_exe(t->rec, exe);
 		free(exe);
@@ -298,7 +289,11 @@ static void on_exec(struct sp_tracer *t, struct sp_task *tk)
 		int64_t nr = sp_abi_syscall_nr(sp_abi_native(), "execve");
 		if (nr >= 0) {
 			const struct sp_abi_info *ai = sp_abi_get(sp_abi_native());
+			/* Its call site was our launcher; the task's stack now
+			 * is the new image's entry point: no site for it. */
+			t->no_callsite = true;
 			count_call(t, tk, ai->audit_arch, (uint64_t)nr);
+			t->no_callsite = false;
 			tk->cur = NULL;
 		}
 	}
@@ -318,6 +313,8 @@ static void on_gone(struct sp_tracer *t, pid_t pid, enum sp_ev ev, int code)
 		}
 	}
 	sp_task_del(t, pid);
+	if (t->o->stack_depth > 0)
+		sp_callsites_on_gone(pid);
 }
 
 /* Attach mode, stopping: the task is in a ptrace-stop now; let it go.
@@ -564,11 +561,7 @@ static const char *signame(int sig)
 
 bool sp_tracer_have_stacks(void)
 {
-#ifdef SP_HAVE_STACKS
-	return true;
-#else
-	return false;
-#endif
+	return true; /* tracer/stacks.c */
 }
 
 int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, struct sp_err *err)
@@ -632,6 +625,8 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 		sp_launch_read_report(&t);
 		close(t.report_fd);
 	}
+	if (o->stack_depth > 0)
+		sp_callsites_end(&t);
 	free(t.tasks);
 	if (r < 0)
 		return r;
