@@ -49,6 +49,7 @@
 
 #include "core/log.h"
 #include "core/util.h"
+#include "tracer/args.h"
 #include "tracer/internal.h"
 
 
@@ -82,7 +83,9 @@ static void restart(struct sp_tracer *t, struct sp_task *tk, int sig)
 		sp_warn("pid %d: cannot restart: %s", (int)tk->pid, strerror(errno));
 }
 
-static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, uint64_t nr)
+/* args: the six argument registers of the stop, or NULL when the call is
+ * counted without a stop of its own (the workload's first execve). */
+static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, uint64_t nr, const uint64_t *args)
 {
 	enum sp_abi abi = sp_abi_classify(arch, nr);
 	if (abi == SP_ABI_UNKNOWN) {
@@ -115,6 +118,11 @@ static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, u
 	if (t->o->on_call)
 		t->o->on_call(t->o->on_call_ctx, tk->pid, abi, n);
 	tk->cur = s;
+	/* Flag-like argument values (tracer/args.h): a binary search for
+	 * syscalls outside its table; the tracee is stopped, so memory
+	 * (clone3's struct, socketcall's array) can be read. */
+	if (args)
+		sp_args_record(t->rec, s, abi, args, tk->pid);
 	if (t->o->exit_stops)
 		tk->t_entry = sp_now_ns();
 }
@@ -186,7 +194,7 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 	case PTRACE_SYSCALL_INFO_ENTRY:
 		if (preexec)
 			break; /* the launcher's own calls (prctl, seccomp, execve) */
-		count_call(t, tk, in.arch, in.entry.nr);
+		count_call(t, tk, in.arch, in.entry.nr, (const uint64_t *)in.entry.args);
 		tk->flags |= T_ENTRY_SEEN;
 		break;
 	case PTRACE_SYSCALL_INFO_SECCOMP:
@@ -198,7 +206,7 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 		if (tk->flags & T_ENTRY_SEEN)
 			tk->flags &= ~T_ENTRY_SEEN;
 		else
-			count_call(t, tk, in.arch, in.seccomp.nr);
+			count_call(t, tk, in.arch, in.seccomp.nr, (const uint64_t *)in.seccomp.args);
 		if (t->o->deny_errno > 0 && tk->cur)
 			deny_call(t, tk, t->o->deny_errno);
 		if (t->o->exit_stops && tk->cur)
@@ -292,7 +300,7 @@ static void on_exec(struct sp_tracer *t, struct sp_task *tk)
 			/* Its call site was our launcher; the task's stack now
 			 * is the new image's entry point: no site for it. */
 			t->no_callsite = true;
-			count_call(t, tk, ai->audit_arch, (uint64_t)nr);
+			count_call(t, tk, ai->audit_arch, (uint64_t)nr, NULL);
 			t->no_callsite = false;
 			tk->cur = NULL;
 		}
