@@ -176,7 +176,10 @@ struct handler {
 	const char *name;
 	const struct sp_rule *uncond;
 	size_t ncond;
-	const struct sp_rule *cond[16];
+	/* generate --args writes up to 64 rules for one name (one per
+	 * recorded value, SP_ARGRULES_MAX in generator/args.h), e.g. ioctl
+	 * requests; more is refused below. */
+	const struct sp_rule *cond[64];
 };
 
 struct emitter {

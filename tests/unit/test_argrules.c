@@ -424,6 +424,45 @@ START_TEST(round_trip)
 }
 END_TEST
 
+/* Many values: up to SP_MAX_ARG_VALUES rules for one name, which every
+ * writer must take (the C and bpf code generators have a per-name bound). */
+START_TEST(many_values)
+{
+	struct sp_recording *rec = sp_recording_new();
+	struct sp_sysc *s = rec_add(rec, SP_ABI_X86_64, "ioctl", 1, NULL, 0);
+	for (uint64_t i = 0; i < SP_MAX_ARG_VALUES; i++)
+		sp_argset_add(&s->args[1], 0x5400 + i);
+	ck_assert(!s->args[1].overflow);
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.args = true;
+	struct sp_policy *p = NULL;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(count_rules(p, "ioctl", true), SP_MAX_ARG_VALUES);
+	static const char *const fmts[] = {"docker", "oci", "k8s", "c", "bpf", "yaml", "systemd"};
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		int r = sp_format_find(fmts[i])->write_policy(f, p, NULL, &err);
+		fclose(f);
+		ck_assert_msg(r == 0, "%s: %s", fmts[i], err.msg);
+		if (!strcmp(fmts[i], "bpf")) {
+			const struct sock_filter *prog = (const void *)buf;
+			size_t n = len / sizeof(*prog);
+			uint64_t a[6] = {0, 0x5400 + SP_MAX_ARG_VALUES - 1, 0, 0, 0, 0};
+			ck_assert_uint_eq(sp_bpf_eval(prog, n, AA_X86_64, 16, a), RET_ALLOW);
+			a[1] = 0x5400 + SP_MAX_ARG_VALUES;
+			ck_assert_uint_eq(sp_bpf_eval(prog, n, AA_X86_64, 16, a), RET_ERRNO(EPERM));
+		}
+		free(buf);
+	}
+	sp_policy_free(p);
+	sp_recording_free(rec);
+}
+END_TEST
+
 static Suite *argrules_suite(void)
 {
 	Suite *s = suite_create("argrules");
@@ -435,6 +474,7 @@ static Suite *argrules_suite(void)
 	tcase_add_test(tc, no_conditional_next_to_unconditional);
 	tcase_add_test(tc, i386_socketcall);
 	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, many_values);
 	suite_add_tcase(s, tc);
 	return s;
 }
