@@ -31,9 +31,9 @@ print(" ".join(str(s.getsockname()[1]) for s in ss))')
 	    open("step%d.sh" % (i + 1), "w").write(b)
 	print(len(blocks))
 	PY
-	# Expanded now: ports is local and gone when the EXIT trap runs (an
-	# empty pattern would match this test's own shell).
-	trap "pkill -f 'redis-server .*:($(echo $ports | tr ' ' '|'))' 2>/dev/null || true" EXIT
+	# Whatever step fails, stop the servers it started (by port, never by name).
+	# shellcheck disable=SC2064
+	trap "for p in $ports; do redis-cli -p \$p shutdown nosave >/dev/null 2>&1 || true; done" EXIT
 	# 1. launch, exercise, shut down
 	bash -e step1.sh >out1 2>&1 || { cat out1 >&2; fail "step 1 failed"; }
 	python3 -c 'import json,sys; d=json.load(open("redis-life.json")); assert d["meta"]["complete"] is True, d["meta"]' ||
