@@ -140,3 +140,16 @@ t_check_foreign_abi() {
 	assert_contains r.json "ABI not in the profile"
 }
 tcase "check: calls on an ABI the profile does not name are reported, not killed" t_check_foreign_abi
+
+t_check_interrupted() {
+	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >a.json
+	"$SP" check --profile a.json -- sleep 60 2>err &
+	local c=$! rc=0
+	for _ in $(seq 1 200); do pgrep -P $c >/dev/null && break; sleep 0.05; done
+	pgrep -P $c >/dev/null || fail "the workload never started"
+	kill -TERM $c
+	wait $c || rc=$?
+	[ $rc -eq 2 ] || fail "interrupted check without violations exited $rc, expected 2"
+	assert_contains err "interrupted by signal 15"
+}
+tcase "check: an interrupted run without violations gives no verdict (exit 2)" t_check_interrupted
