@@ -202,3 +202,17 @@ PY
 	assert_status 2 "$SP" record --baseline nosuch.json -- true
 }
 tcase "--baseline: known calls pass unseen, new ones recorded on every ABI" t_baseline
+
+t_record_format() {
+	"$SP" record -f docker -o p.json -- "$HELPERS/rec_misc" exit 0
+	python3 - p.json <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["defaultAction"] == "SCMP_ACT_ERRNO", d["defaultAction"]
+names = {n for r in d["syscalls"] for n in r["names"]}
+assert "exit_group" in names and "execve" in names, names
+PY
+	"$SP" formats | awk '$1 == "yaml"' | grep -q . && "$SP" record -f yaml -o - -- true | grep -q exit_group
+	assert_status 2 "$SP" record -f no-such-format -o p.json -- true
+}
+tcase "record -f FORMAT writes a policy directly" t_record_format

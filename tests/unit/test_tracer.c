@@ -8,6 +8,7 @@
 #include <sys/ptrace.h>
 
 #include "tests/unit/unit.h"
+#include "tracer/internal.h"
 #include "tracer/tracer.h"
 
 /* Stopped by sig with an event in bits 16..23. */
@@ -88,6 +89,46 @@ START_TEST(resolve_path)
 }
 END_TEST
 
+/* The task table: open addressing with backward-shift deletion must keep
+ * every remaining tid findable whatever the deletion order, including
+ * clusters that wrap around the end of the table. */
+START_TEST(task_table)
+{
+	struct sp_tracer t = {0};
+	enum { N = 3000 };
+	for (pid_t p = 1; p <= N; p++) {
+		struct sp_task *tk = sp_task_add(&t, p * 7);
+		ck_assert_int_eq(tk->pid, p * 7);
+		tk->flags = (uint32_t)p;
+	}
+	ck_assert_uint_eq(t.ntasks, N);
+	ck_assert_ptr_eq(sp_task_add(&t, 7), sp_task_find(&t, 7)); /* no duplicate */
+	ck_assert_uint_eq(t.ntasks, N);
+	for (pid_t p = 1; p <= N; p += 2)
+		sp_task_del(&t, p * 7);
+	sp_task_del(&t, 999999); /* absent: no-op */
+	ck_assert_uint_eq(t.ntasks, N / 2);
+	ck_assert_uint_eq(t.st.live_tasks, N / 2);
+	for (pid_t p = 1; p <= N; p++) {
+		struct sp_task *tk = sp_task_find(&t, p * 7);
+		if (p % 2) {
+			ck_assert_ptr_null(tk);
+		} else {
+			ck_assert_ptr_nonnull(tk);
+			ck_assert_uint_eq(tk->flags, (uint32_t)p);
+		}
+	}
+	/* counting: a thread adds to threads only, once */
+	struct sp_task *tk = sp_task_find(&t, 14);
+	tk->flags = 0;
+	sp_task_count(&t, tk, true);
+	sp_task_count(&t, tk, false);
+	ck_assert_uint_eq(t.st.threads, 1);
+	ck_assert_uint_eq(t.st.processes, 0);
+	free(t.tasks);
+}
+END_TEST
+
 static Suite *tracer_suite(void)
 {
 	Suite *s = suite_create("tracer");
@@ -96,6 +137,7 @@ static Suite *tracer_suite(void)
 	tcase_add_test(tc, classify_syscall_and_events);
 	tcase_add_test(tc, classify_signals_and_stops);
 	tcase_add_test(tc, resolve_path);
+	tcase_add_test(tc, task_table);
 	suite_add_tcase(s, tc);
 	return s;
 }
