@@ -52,9 +52,9 @@ t_attach_until_exit() {
 	"$HELPERS/rec_spin" "$T/stop" 2 >spin.out &
 	local victim=$!
 	until grep -q ready spin.out 2>/dev/null; do sleep 0.05; done
-	"$SP" record -p "$victim" -o att.json &
+	"$SP" -v record -p "$victim" -o att.json 2>rec.err &
 	local rec=$!
-	sleep 0.3
+	until grep -Eq '[1-9][0-9]* syscalls' rec.err; do sleep 0.1; done
 	touch "$T/stop"
 	wait $rec || fail "recorder exited $?"
 	[ "$(meta att.json 'm["complete"]')" = True ] || fail "not complete although all exited"
@@ -74,9 +74,10 @@ t_attach_errors() {
 	"$HELPERS/rec_spin" "$T/stop" 1 >spin.out &
 	local victim=$!
 	until grep -q ready spin.out 2>/dev/null; do sleep 0.05; done
-	"$SP" record -p $victim -o a.json 2>/dev/null &
+	"$SP" -v record -p $victim -o a.json 2>first.err &
 	local first=$!
-	sleep 0.3
+	# attached (and its SIGINT handler installed) once it reports calls
+	until grep -Eq '[1-9][0-9]* syscalls' first.err; do sleep 0.1; done
 	assert_status 2 "$SP" record -p $victim -o b.json
 	"$SP" record -p $victim -o b.json 2>e || true
 	assert_contains e "Operation not permitted"
@@ -106,9 +107,9 @@ t_sigint_launch() {
 		! kill -0 "$w" 2>/dev/null || fail "$mode: workload still running"
 	done
 	# SIGTERM too, and with -c the table is still printed
-	"$SP" record -c -o term.json -- "$HELPERS/rec_misc" sleep 20000 2>err &
+	"$SP" -v record -c -o term.json -- "$HELPERS/rec_misc" sleep 20000 2>err &
 	rec=$!
-	sleep 0.5
+	until grep -Eq '[1-9][0-9]* syscalls' err; do sleep 0.1; done
 	kill -TERM $rec
 	rc=0; wait $rec || rc=$?
 	[ $rc = 143 ] || fail "SIGTERM: exit $rc"
