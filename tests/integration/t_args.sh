@@ -108,6 +108,17 @@ t_args_other_formats() {
 }
 tcase "enforced through oci and k8s profiles too; yaml widens with a note" t_args_other_formats
 
+t_args_check() {
+	prepare
+	"$SP" check --profile prof.json -- "$HELPERS/args_victim" base >c1.out 2>&1 ||
+		{ cat c1.out >&2; fail "check: the recorded behaviour left its own profile"; }
+	local rc=0
+	"$SP" check --profile prof.json -- "$HELPERS/args_victim" extra-ioctl >c2.out 2>&1 || rc=$?
+	[ "$rc" -eq 1 ] || { cat c2.out >&2; fail "check exited $rc, expected 1 (violation)"; }
+	grep -E '^ +x86_64 +ioctl ' c2.out >/dev/null || { cat c2.out >&2; fail "check does not name ioctl"; }
+}
+tcase "check: a call outside the argument rules is a violation" t_args_check
+
 t_args_names_only_default() {
 	"$SP" record -o rec.json -- "$HELPERS/args_victim" base >/dev/null
 	"$SP" generate -f docker -o plain.json rec.json
