@@ -9,6 +9,10 @@
  * created once; its caching is off because one address space serves every
  * traced process, and libunwind's cache is keyed by address only: two
  * processes with different layouts would poison each other's entries.
+ * The per-task argument is kept with the task's cached maps (until
+ * sp_stack_forget()), because it caches the ELF image it last read unwind
+ * information from: frames of one capture and of the next mostly lie in
+ * the same few objects.
  */
 #include "tracer/stacks.h"
 
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -25,12 +30,16 @@
 struct map {
 	uint64_t start, end, off;
 	char *path; /* NULL for anonymous memory */
+	bool exec;
 };
 
 struct maps {
 	pid_t tid;
 	size_t n;
 	struct map *v;
+	/* libunwind-ptrace's per-task state; kept between captures because
+	 * it caches the last ELF image it opened for unwind info. */
+	void *upt;
 };
 
 /* Tasks whose maps are cached.  Bounded: a workload with thousands of
@@ -40,15 +49,52 @@ static struct maps cache[MAPS_CACHE];
 static size_t cache_next;
 static unw_addr_space_t addr_space;
 
+/* Memory reads.  libunwind reads the stack and the unwind tables word by
+ * word; libunwind-ptrace does each with PTRACE_PEEKDATA, which costs a
+ * system call and a wait for the task to be off its CPU.  Reading whole
+ * pages with process_vm_readv() (allowed to the tracer, same ptrace access
+ * check) and serving words from them is an order of magnitude faster.  The
+ * pages are valid for one capture only: the task runs between captures. */
+#define PAGE_CACHE 16
+static struct {
+	pid_t tid;
+	uint64_t page[PAGE_CACHE];
+	bool valid[PAGE_CACHE];
+	unsigned char data[PAGE_CACHE][4096];
+} pages;
+static unw_accessors_t accessors;
+
+static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *val, int write, void *arg)
+{
+	uint64_t page = addr & ~(uint64_t)4095, off = addr & 4095;
+	if (write || off > 4096 - sizeof(*val))
+		return _UPT_access_mem(as, addr, val, write, arg);
+	size_t slot = (page >> 12) % PAGE_CACHE;
+	if (!pages.valid[slot] || pages.page[slot] != page) {
+		struct iovec local = {pages.data[slot], 4096}, remote = {(void *)(uintptr_t)page, 4096};
+		pages.valid[slot] = false;
+		if (process_vm_readv(pages.tid, &local, 1, &remote, 1, 0) != 4096)
+			return _UPT_access_mem(as, addr, val, write, arg);
+		pages.page[slot] = page;
+		pages.valid[slot] = true;
+	}
+	memcpy(val, pages.data[slot] + off, sizeof(*val));
+	return 0;
+}
+
 static void maps_clear(struct maps *m)
 {
 	for (size_t i = 0; i < m->n; i++)
 		free(m->v[i].path);
 	free(m->v);
+	if (m->upt)
+		_UPT_destroy(m->upt);
 	memset(m, 0, sizeof(*m));
 }
 
-/* Reads /proc/TID/maps: "start-end perms offset dev inode   path". */
+/* Reads /proc/TID/maps: "start-end perms offset dev inode   path".  Keeps
+ * executable mappings (a pc is in one of them) and the offset-0 mapping of
+ * each file (its load base). */
 static int maps_load(pid_t tid, struct maps *m)
 {
 	char fn[64];
@@ -56,8 +102,10 @@ static int maps_load(pid_t tid, struct maps *m)
 	_cleanup_fclose_ FILE *f = fopen(fn, "re");
 	if (!f)
 		return -errno;
+	void *upt = m->tid == tid ? steal_ptr(m->upt) : NULL;
 	maps_clear(m);
 	m->tid = tid;
+	m->upt = upt;
 	size_t cap = 0;
 	char *line = NULL;
 	size_t len = 0;
@@ -67,44 +115,33 @@ static int maps_load(pid_t tid, struct maps *m)
 		char perms[8];
 		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &start, &end, perms, &off, &pos) < 4)
 			continue;
-		if (perms[2] != 'x') /* only code can hold a pc */
+		bool exec = perms[2] == 'x';
+		if (!exec && off != 0)
 			continue;
 		char *path = line + pos;
 		path[strcspn(path, "\n")] = '\0';
 		xgrow((void **)&m->v, &cap, m->n + 1, sizeof(*m->v));
-		m->v[m->n++] = (struct map){start, end, off, *path ? xstrdup(path) : NULL};
+		m->v[m->n++] = (struct map){start, end, off, *path ? xstrdup(path) : NULL, exec};
 	}
 	free(line);
 	return 0;
 }
 
-/* The load base of path: where its mapping at file offset 0 starts.
- * Executable segments rarely start at offset 0, so the non-executable
- * maps are needed too; they are read on demand from /proc (once per
- * object and capture, a cheap scan). */
-static uint64_t load_base(pid_t tid, const struct map *m)
+/* The load base of mp's file: where its mapping at file offset 0 starts
+ * (executable segments rarely start at offset 0). */
+static uint64_t load_base(const struct maps *m, const struct map *mp)
 {
-	if (m->off == 0)
-		return m->start;
-	char fn[64];
-	snprintf(fn, sizeof(fn), "/proc/%d/maps", (int)tid);
-	_cleanup_fclose_ FILE *f = fopen(fn, "re");
-	char *line = NULL;
-	size_t len = 0;
-	uint64_t base = m->start - m->off; /* if no offset-0 mapping is found */
-	while (f && getline(&line, &len, f) > 0) {
-		unsigned long long start, end, off;
-		int pos = 0;
-		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end, &off, &pos) < 3 || off != 0)
-			continue;
-		char *path = line + pos;
-		path[strcspn(path, "\n")] = '\0';
-		if (!strcmp(path, m->path)) {
-			base = start;
-			break;
+	uint64_t base = mp->start - mp->off; /* no offset-0 mapping: the file's own view */
+	bool found = false;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct map *x = &m->v[i];
+		/* The nearest one below, should the file be mapped twice. */
+		if (x->off == 0 && x->path && x->start <= mp->start && !strcmp(x->path, mp->path) &&
+		    (!found || x->start > base)) {
+			base = x->start;
+			found = true;
 		}
 	}
-	free(line);
 	return base;
 }
 
@@ -130,7 +167,7 @@ static struct maps *maps_get(pid_t tid, bool reload)
 static const struct map *maps_find(const struct maps *m, uint64_t pc)
 {
 	for (size_t i = 0; m && i < m->n; i++)
-		if (pc >= m->v[i].start && pc < m->v[i].end)
+		if (m->v[i].exec && pc >= m->v[i].start && pc < m->v[i].end)
 			return &m->v[i];
 	return NULL;
 }
@@ -163,7 +200,7 @@ static void fill_frame(pid_t tid, struct sp_frame *fr, uint64_t pc, bool *reload
 	}
 	if (mp && mp->path) {
 		fr->module = xstrdup(mp->path);
-		fr->offset = pc - load_base(tid, mp);
+		fr->offset = pc - load_base(m, mp);
 	} else {
 		fr->offset = pc; /* anonymous (JIT) code: only the address */
 	}
@@ -176,21 +213,27 @@ int sp_stack_capture(pid_t tid, int max_depth, struct sp_callsite *site, struct 
 	if (max_depth > SP_MAX_FRAMES)
 		max_depth = SP_MAX_FRAMES;
 	if (!addr_space) {
-		addr_space = unw_create_addr_space(&_UPT_accessors, 0);
+		accessors = _UPT_accessors;
+		accessors.access_mem = access_mem;
+		addr_space = unw_create_addr_space(&accessors, 0);
 		if (!addr_space)
 			return sp_err_set(err, -ENOMEM, "stacks: cannot create a libunwind address space");
 		unw_set_caching_policy(addr_space, UNW_CACHE_NONE);
 	}
-	void *upt = _UPT_create(tid);
-	if (!upt)
+	struct maps *m = maps_get(tid, false);
+	if (!m)
+		return sp_err_set(err, -ESRCH, "stacks: pid %d: cannot read its memory maps", (int)tid);
+	if (!m->upt)
+		m->upt = _UPT_create(tid);
+	if (!m->upt)
 		return sp_err_set(err, -ENOMEM, "stacks: pid %d: cannot set up libunwind", (int)tid);
+	pages.tid = tid;
+	memset(pages.valid, 0, sizeof(pages.valid));
 	unw_cursor_t cur;
-	int r = unw_init_remote(&cur, addr_space, upt);
-	if (r < 0) {
-		_UPT_destroy(upt);
+	int r = unw_init_remote(&cur, addr_space, m->upt);
+	if (r < 0)
 		return sp_err_set(err, -ESRCH, "stacks: pid %d: cannot read registers (libunwind error %d)",
 				  (int)tid, r);
-	}
 	site->frames = xcalloc((size_t)max_depth, sizeof(*site->frames));
 	site->nframes = 0;
 	bool reloaded = false;
@@ -221,7 +264,6 @@ int sp_stack_capture(pid_t tid, int max_depth, struct sp_callsite *site, struct 
 		if (unw_step(&cur) <= 0)
 			break;
 	}
-	_UPT_destroy(upt);
 	if (!site->nframes) {
 		sp_callsite_release(site);
 		return sp_err_set(err, -ESRCH, "stacks: pid %d: no frames", (int)tid);
