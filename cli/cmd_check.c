@@ -419,7 +419,8 @@ int cmd_check(int argc, char **argv)
 			     rec->meta.tracing_note ? ": " : "", rec->meta.tracing_note ? rec->meta.tracing_note : "");
 		goto out;
 	}
-	qsort(chk.v, chk.n, sizeof(*chk.v), cmp_violation);
+	if (chk.n) /* qsort(NULL, 0) is undefined */
+		qsort(chk.v, chk.n, sizeof(*chk.v), cmp_violation);
 	rp.p = p;
 	rp.c = &chk;
 	rp.rec = rec;
