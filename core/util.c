@@ -165,6 +165,15 @@ int sp_file_check_writable(const char *path, struct sp_err *err)
 		return sp_err_set(err, -ENOTDIR, "output directory '%s' is not a directory", dir);
 	if (access(dir, W_OK) < 0)
 		return sp_err_sys(err, "output directory '%s' is not writable", dir);
+	/* access() says yes to root everywhere, and to /proc or /sys, where
+	 * no file can be created: only creating the temporary file that
+	 * sp_file_write_atomic() will create tells, before a long run. */
+	_cleanup_free_ char *probe = xasprintf("%s.tmpXXXXXX", path);
+	int fd = mkstemp(probe);
+	if (fd < 0)
+		return sp_err_sys(err, "cannot create files next to output '%s'", path);
+	close(fd);
+	unlink(probe);
 	return 0;
 }
 
