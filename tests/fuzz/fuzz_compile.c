@@ -32,7 +32,9 @@ static bool cond_true(const struct sp_cond *c, uint64_t a)
 	case SP_CMP_EQ: return a == c->value;
 	case SP_CMP_GE: return a >= c->value;
 	case SP_CMP_GT: return a > c->value;
-	case SP_CMP_MASKED_EQ: return (a & c->value) == c->value2;
+	/* libseccomp compares with the expected value masked too, so bits
+	 * of value2 outside the mask are ignored (not "never equal"). */
+	case SP_CMP_MASKED_EQ: return (a & c->value) == (c->value2 & c->value);
 	}
 	return false;
 }
