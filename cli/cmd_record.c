@@ -54,6 +54,10 @@ static void usage(FILE *out)
 		"                       8, ... of each syscall, up to 8 distinct sites (explain)\n"
 		"      --no-seccomp     plain PTRACE_SYSCALL tracing (two stops per call) instead\n"
 		"                       of the seccomp-assisted fast path\n"
+		"      --no-pin-cpu     let the recorder run on any CPU (by default it follows the\n"
+		"                       CPU its workload runs on: cross-CPU ptrace round trips are\n"
+		"                       many times slower; the workload's own affinity is never\n"
+		"                       changed)\n"
 		"  -v, --verbose        progress on stderr even when it is not a terminal\n"
 		"  -q, --quiet          errors only\n"
 		"  -h, --help           show this help\n"
@@ -202,21 +206,22 @@ static char *default_output(char *const *argv, const pid_t *pids)
 
 int cmd_record(int argc, char **argv)
 {
-	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU, OPT_BASELINE, OPT_STACKS };
+	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU, OPT_NO_PIN_CPU, OPT_BASELINE, OPT_STACKS };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
 		{"summary", no_argument, NULL, 'c'},
 		{"pid", required_argument, NULL, 'p'},
 		{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
-		{"pin-cpu", no_argument, NULL, OPT_PIN_CPU},
+		{"pin-cpu", no_argument, NULL, OPT_PIN_CPU}, /* the default; kept for scripts */
+		{"no-pin-cpu", no_argument, NULL, OPT_NO_PIN_CPU},
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"stacks", optional_argument, NULL, OPT_STACKS},
 		SP_CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	const char *output = NULL, *format = "recording";
-	struct sp_tracer_opts o = {0};
+	struct sp_tracer_opts o = {.pin_cpu = true};
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t npids = 0, cap = 0;
 	bool summary = false;
@@ -252,6 +257,9 @@ int cmd_record(int argc, char **argv)
 			break;
 		case OPT_PIN_CPU:
 			o.pin_cpu = true;
+			break;
+		case OPT_NO_PIN_CPU:
+			o.pin_cpu = false;
 			break;
 		case OPT_BASELINE:
 			baseline = optarg;

@@ -426,7 +426,13 @@ static void progress(struct sp_tracer *t, uint64_t now, bool force)
 
 /* Pins the tracer to the CPU where pid last ran (field 39 of
  * /proc/PID/stat).  A ptrace round trip wakes the tracer, then the
- * tracee; on the same CPU both wake-ups are cheap local switches. */
+ * tracee; on the same CPU both wake-ups are cheap local switches, across
+ * vCPUs each is an inter-processor interrupt (10-20x slower on the VMs we
+ * measured, docs/performance.md).  Only the tracer's affinity changes:
+ * the workload keeps its own (it must see the CPUs it normally has), and
+ * the scheduler's wake-affine logic then tends to bring the woken tracee
+ * to the tracer's CPU.  Re-checked every 100 ms so the tracer follows a
+ * tracee the scheduler moved. */
 static void pin_to(struct sp_tracer *t, pid_t pid)
 {
 	char p[64], buf[1024];
@@ -505,7 +511,7 @@ static int run_loop(struct sp_tracer *t, struct sp_err *err)
 		if (o->progress || o->pin_cpu) {
 			uint64_t now = sp_now_ns();
 			progress(t, now, false);
-			if (o->pin_cpu && now - pin_check > 100000000ull && t->leader) {
+			if (o->pin_cpu && now - pin_check > 100000000ull) {
 				pin_check = now;
 				pin_to(t, batch[0].pid);
 			}
@@ -590,6 +596,8 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 		return sp_err_set(err, -EINVAL, "a seccomp filter needs launch mode without --no-seccomp");
 
 	fill_meta_start(&t);
+	cpu_set_t saved_cpus;
+	bool restore_cpus = o->pin_cpu && sched_getaffinity(0, sizeof(saved_cpus), &saved_cpus) == 0;
 	t.t0 = sp_now_ns();
 	t.last_progress = t.t0;
 
@@ -610,6 +618,8 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 	}
 
 	r = run_loop(&t, err);
+	if (restore_cpus)
+		sched_setaffinity(0, sizeof(saved_cpus), &saved_cpus);
 
 	struct sp_recording_meta *m = &rec->meta;
 	m->duration_ns = sp_now_ns() - t.t0;

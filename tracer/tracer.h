@@ -81,8 +81,9 @@ struct sp_tracer_opts {
 	 * ALLOWs most calls this is off the hot path.  Must not call ptrace. */
 	void (*on_call)(void *ctx, pid_t pid, enum sp_abi abi, int64_t nr);
 	void *on_call_ctx;
-	/* Pin the tracer to the CPU its tracee last ran on (experiment; see
-	 * docs/architecture.md). */
+	/* Keep the tracer on the CPU its tracee last ran on (record's
+	 * default; see docs/performance.md).  The workload's affinity is never
+	 * touched; the tracer's is restored at the end. */
 	bool pin_cpu;
 
 	/* Set (to the signal number) by the caller's SIGINT/SIGTERM/SIGHUP
