@@ -55,6 +55,8 @@ static void usage(void)
 	       "  -o, --output FILE   write the report to FILE (default: standard output)\n"
 	       "      --cap CAP       CMD holds capability CAP, for Docker includes/excludes;\n"
 	       "                      repeatable\n"
+	       "      --skip-unknown  skip syscall names this libseccomp does not know (with a\n"
+	       "                      warning), as runc and crun do, instead of refusing FILE\n"
 	       "  -h, --help          show this help\n"
 	       "\n"
 	       "Exit status: 0 when CMD stayed inside the profile, 1 when it did not (CMD's own\n"
@@ -300,7 +302,7 @@ static void on_signal(int sig)
 
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_CAP = 256, OPT_STACKS, OPT_JSON, OPT_DENY };
+	enum { OPT_CAP = 256, OPT_STACKS, OPT_JSON, OPT_DENY, OPT_SKIP_UNKNOWN };
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
 		{"profile", required_argument, NULL, 'p'},
@@ -309,11 +311,13 @@ int cmd_check(int argc, char **argv)
 		{"json", no_argument, NULL, OPT_JSON},
 		{"deny", no_argument, NULL, OPT_DENY},
 		{"cap", required_argument, NULL, OPT_CAP},
+		{"skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN},
 		{NULL, 0, NULL, 0},
 	};
 	const char *profile = NULL, *output = "-";
 	struct report rp = {0};
 	struct sp_cli_caps caps = {0};
+	bool skip_unknown = false;
 	int c, status = SP_EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "+p:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
@@ -337,6 +341,9 @@ int cmd_check(int argc, char **argv)
 			break;
 		case OPT_DENY:
 			rp.deny = true;
+			break;
+		case OPT_SKIP_UNKNOWN:
+			skip_unknown = true;
 			break;
 		case OPT_CAP:
 			if (sp_cli_caps_add(&caps, optarg) < 0) {
@@ -362,7 +369,7 @@ int cmd_check(int argc, char **argv)
 	struct sock_fprog prog = {0};
 	struct check chk = {.execve_nr = sp_abi_syscall_nr(sp_abi_native(), "execve")};
 	_cleanup_free_ char *path = NULL;
-	struct sp_read_opts ro = {.caps = (const char *const *)caps.names};
+	struct sp_read_opts ro = {.caps = (const char *const *)caps.names, .skip_unknown = skip_unknown};
 	struct sp_cli_load_opts lo = {.read = &ro};
 	if (sp_cli_load_policy_ex(profile, &lo, &p, NULL, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);

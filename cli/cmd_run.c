@@ -33,7 +33,8 @@ extern char **environ;
 
 static void usage(void)
 {
-	printf("Usage: " SP_PROG " run --profile FILE [--mode enforce|log|kill] [--cap CAP]... [--] CMD [ARGS...]\n"
+	printf("Usage: " SP_PROG " run --profile FILE [--mode enforce|log|kill] [--cap CAP]... [--skip-unknown]\n"
+	       "                    [--] CMD [ARGS...]\n"
 	       "\n"
 	       "Run CMD under the seccomp filter compiled from FILE (Docker/OCI JSON, a\n"
 	       "SeccompProfile, go-seccomp-bpf YAML, or a recording).  The profile is read and\n"
@@ -48,6 +49,8 @@ static void usage(void)
 	       "                      the kernel (SCMP_ACT_LOG); kill: they kill the process\n"
 	       "      --cap CAP       CMD holds capability CAP (e.g. CAP_SYS_ADMIN), for Docker\n"
 	       "                      includes/excludes conditions; repeatable\n"
+	       "      --skip-unknown  skip syscall names this libseccomp does not know (with a\n"
+	       "                      warning), as runc and crun do, instead of refusing FILE\n"
 	       "  -h, --help          show this help\n"
 	       "\n"
 	       "Exit status: CMD's; 126 when CMD cannot be executed, 127 when it is not found;\n"
@@ -102,16 +105,18 @@ static int resolve_command(const char *cmd, char **out)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_CAP = 256 };
+	enum { OPT_CAP = 256, OPT_SKIP_UNKNOWN };
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
 		{"profile", required_argument, NULL, 'p'},
 		{"mode", required_argument, NULL, 'm'},
 		{"cap", required_argument, NULL, OPT_CAP},
+		{"skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN},
 		{NULL, 0, NULL, 0},
 	};
 	const char *profile = NULL, *mode = "enforce";
 	struct sp_cli_caps caps = {0};
+	bool skip_unknown = false;
 	int c, status = SP_EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "+p:m:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
@@ -126,6 +131,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'm':
 			mode = optarg;
+			break;
+		case OPT_SKIP_UNKNOWN:
+			skip_unknown = true;
 			break;
 		case OPT_CAP:
 			if (sp_cli_caps_add(&caps, optarg) < 0) {
@@ -157,7 +165,7 @@ int cmd_run(int argc, char **argv)
 	struct sp_policy *p = NULL;
 	_cleanup_free_ char *path = NULL;
 	scmp_filter_ctx ctx = NULL;
-	struct sp_read_opts ro = {.caps = (const char *const *)caps.names};
+	struct sp_read_opts ro = {.caps = (const char *const *)caps.names, .skip_unknown = skip_unknown};
 	struct sp_cli_load_opts lo = {.read = &ro};
 	if (sp_cli_load_policy_ex(profile, &lo, &p, NULL, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);

@@ -43,6 +43,11 @@ struct sp_read_opts {
 	const char *const *caps; /* NULL-terminated "CAP_*" names the workload holds (none if NULL) */
 	const char *kernel;      /* release "MAJOR.MINOR[...]"; NULL = this host's uname -r */
 	const char *arch;        /* native ABI name ("x86_64", "aarch64"); NULL = this build's */
+	/* Skip (with a warning) syscall names this libseccomp does not know,
+	 * as runc and crun do, instead of refusing the file: profiles written
+	 * for newer kernels (Docker's default) name calls older libseccomp
+	 * releases lack. */
+	bool skip_unknown;
 };
 
 struct sp_format {

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 
 #include "core/abi.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "formats/json_util.h"
 #include "formats/read.h"
@@ -75,6 +76,7 @@ struct env {
 	const char *go_arch; /* "amd64" */
 	unsigned kmaj, kmin;
 	const char *const *caps;
+	bool skip_unknown;
 };
 
 static int env_init(const struct sp_read_opts *o, struct env *e, struct sp_err *err)
@@ -88,6 +90,7 @@ static int env_init(const struct sp_read_opts *o, struct env *e, struct sp_err *
 	if (sscanf(rel, "%u.%u", &e->kmaj, &e->kmin) != 2)
 		return sp_err_set(err, -EINVAL, "cannot read a kernel version from '%s'", rel);
 	e->caps = o ? o->caps : NULL;
+	e->skip_unknown = o && o->skip_unknown;
 	return 0;
 }
 
@@ -392,6 +395,10 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 		if (!name && (r = sp_rd_item_str(c, names, wn, i, &s, err)) < 0)
 			return r;
 		json_t *node = name ? json_object_get(ent, "name") : json_array_get(names, i);
+		if (!sp_abi_syscall_known(s) && e->skip_unknown) {
+			sp_warn("%s: %s: skipping unknown syscall \"%s\"", c->file, wn, s);
+			continue;
+		}
 		if (!sp_abi_syscall_known(s)) {
 			char idx[32] = "";
 			if (!name)
@@ -424,6 +431,8 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 	for (size_t i = 0; i < n; i++) {
 		const char *s = name ? name : json_string_value(json_array_get(names, i));
 		json_t *node = name ? json_object_get(ent, "name") : json_array_get(names, i);
+		if (!sp_abi_syscall_known(s))
+			continue; /* skip_unknown: warned above */
 		char wi[320];
 		if (name)
 			snprintf(wi, sizeof(wi), "%s", wn);

@@ -132,3 +132,17 @@ EOF
 	assert_status 0 "$SP" run --cap CAP_SYS_ADMIN --profile p.json -- "$HELPERS/rc_victim"
 }
 tcase "run --cap decides Docker includes/excludes" t_run_caps
+
+t_run_skip_unknown() {
+	printf '{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getppid", "no_such_call_xyz"], "action": "SCMP_ACT_ERRNO"}]}\n' >p.json
+	assert_status 2 "$SP" run --profile p.json -- "$HELPERS/rc_victim"
+	"$SP" run --skip-unknown --profile p.json -- "$HELPERS/rc_victim" >out 2>err && fail "getppid was not denied"
+	assert_contains out "getppid: Operation not permitted"
+	assert_contains err 'skipping unknown syscall "no_such_call_xyz"'
+	# an explicit errno rule is part of the profile: check passes it
+	"$SP" check --skip-unknown --profile p.json -o r.txt -- "$HELPERS/rc_victim" >/dev/null 2>err
+	assert_contains r.txt "stayed inside"
+	assert_contains err 'skipping unknown syscall "no_such_call_xyz"'
+	assert_status 2 "$SP" check --profile p.json -- "$HELPERS/rc_victim"
+}
+tcase "run/check --skip-unknown: unknown names are skipped with a warning, the rest enforced" t_run_skip_unknown
