@@ -187,6 +187,24 @@ static void mark_baseline(struct sp_recording *rec, const struct sp_policy *p)
 	}
 }
 
+/* A workload that is itself a debugger (gdb, strace, a sandbox, a crash
+ * reporter) cannot trace anything while it is being recorded: a task has
+ * one tracer, so its PTRACE_TRACEME/ATTACH/SEIZE fail with EPERM (ptrace(2))
+ * and it may take another path than it would unrecorded.  Say so. */
+static void warn_nested_ptrace(const struct sp_recording *rec)
+{
+	uint64_t calls = 0;
+	size_t n;
+	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(rec, &n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->name && !strcmp(v[i]->name, "ptrace"))
+			calls += v[i]->calls;
+	if (calls)
+		sp_warn("the workload called ptrace %llu time%s: while it is recorded it cannot trace other tasks "
+			"(one tracer per task), so those calls failed with EPERM and it may have behaved differently",
+			(unsigned long long)calls, calls == 1 ? "" : "s");
+}
+
 static void free_policyp(struct sp_policy **p)
 {
 	sp_policy_free(*p);
@@ -390,6 +408,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (summary)
 		sp_summary_print(stderr, rec);
+	warn_nested_ptrace(rec);
 	if (!rec->meta.complete)
 		sp_info("recording incomplete: %s", rec->meta.incomplete_reason);
 	if (status == SP_EXIT_OK) {

@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/user.h>
@@ -127,6 +128,69 @@ static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, u
 		tk->t_entry = sp_now_ns();
 }
 
+#ifndef CLONE_UNTRACED
+#define CLONE_UNTRACED 0x00800000ull
+#endif
+
+/* Adds a task that escaped recording to meta.escaped, and says so. */
+static void escaped(struct sp_tracer *t, char *what)
+{
+	struct sp_recording_meta *m = &t->rec->meta;
+	m->escaped = xrealloc(m->escaped, (m->nescaped + 1) * sizeof(*m->escaped));
+	m->escaped[m->nescaped++] = what;
+	sp_warn("a task escaped recording: %s", what);
+}
+
+/* clone(2): with CLONE_UNTRACED "a tracing process cannot force
+ * CLONE_PTRACE on this child", and PTRACE_O_TRACECLONE/FORK/VFORK do not
+ * attach it either, so everything the child does would be missing from
+ * the recording without a trace (under our seccomp filter its calls even
+ * fail with ENOSYS: SECCOMP_RET_TRACE with no tracer).  The flag does
+ * nothing but that, so at the call's entry the tracer clears it (x86:
+ * the first argument register; clone3: clone_args.flags, the first u64 of
+ * the struct, in the tracee's memory) and the child is followed like any
+ * other.  The kernel runs the call with the registers as the tracer left
+ * them, after the seccomp stop too (it re-reads nr and arguments).  Where
+ * clearing is not possible the parent is listed in meta.escaped. */
+static void untraced_clone(struct sp_tracer *t, struct sp_task *tk, uint64_t a0)
+{
+	const struct sp_sysc *s = tk->cur;
+	if (!s || !s->name)
+		return;
+	bool c3 = !strcmp(s->name, "clone3");
+	if (!c3 && strcmp(s->name, "clone"))
+		return;
+	uint64_t flags = a0;
+	if (c3) {
+		errno = 0;
+		long w = ptrace(PTRACE_PEEKDATA, tk->pid, (void *)(uintptr_t)a0, NULL);
+		if (errno)
+			return; /* a bad pointer: the call fails with EFAULT itself */
+		flags = (uint64_t)w;
+	}
+	if (!(flags & CLONE_UNTRACED))
+		return;
+	long r = -1;
+#if defined(__x86_64__)
+	uint64_t cleared = flags & ~(uint64_t)CLONE_UNTRACED;
+	if (c3)
+		r = ptrace(PTRACE_POKEDATA, tk->pid, (void *)(uintptr_t)a0, (void *)(uintptr_t)cleared);
+	else /* i386 tasks pass the first argument in ebx, the others in rdi */
+		r = ptrace(PTRACE_POKEUSER, tk->pid,
+			   (void *)(s->abi == SP_ABI_I386 ? offsetof(struct user_regs_struct, rbx)
+							: offsetof(struct user_regs_struct, rdi)),
+			   (void *)(uintptr_t)(s->abi == SP_ABI_I386 ? (uint32_t)cleared : cleared));
+#endif
+	if (r == 0) {
+		sp_info("pid %d: %s with CLONE_UNTRACED: flag cleared so that the child is recorded too",
+			(int)tk->pid, s->name);
+		return;
+	}
+	_cleanup_free_ char *exe = sp_proc_exe(tk->pid);
+	escaped(t, xasprintf("the child of pid %d (%s): %s with CLONE_UNTRACED is not traced", (int)tk->pid,
+			     exe ? exe : "?", s->name));
+}
+
 static void on_exit_stop(struct sp_tracer *t, struct sp_task *tk, const struct __ptrace_syscall_info *in)
 {
 	struct sp_sysc *s = tk->cur;
@@ -195,6 +259,7 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 		if (preexec)
 			break; /* the launcher's own calls (prctl, seccomp, execve) */
 		count_call(t, tk, in.arch, in.entry.nr, (const uint64_t *)in.entry.args);
+		untraced_clone(t, tk, in.entry.args[0]);
 		tk->flags |= T_ENTRY_SEEN;
 		break;
 	case PTRACE_SYSCALL_INFO_SECCOMP:
@@ -203,10 +268,12 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 		/* Linux >= 4.8 runs seccomp after the syscall-entry-stop
 		 * (kernel/entry/common.c): when PTRACE_SYSCALL was in effect
 		 * the entry stop has counted this call already. */
-		if (tk->flags & T_ENTRY_SEEN)
+		if (tk->flags & T_ENTRY_SEEN) {
 			tk->flags &= ~T_ENTRY_SEEN;
-		else
+		} else {
 			count_call(t, tk, in.arch, in.seccomp.nr, (const uint64_t *)in.seccomp.args);
+			untraced_clone(t, tk, in.seccomp.args[0]);
+		}
 		if (t->o->deny_errno > 0 && tk->cur)
 			deny_call(t, tk, t->o->deny_errno);
 		if (t->o->exit_stops && tk->cur)
