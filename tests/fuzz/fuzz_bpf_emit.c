@@ -63,7 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sp_err err = {0};
 	struct sock_fprog lib = {0};
 	struct sp_bpf_prog ours = {0};
-	if (sp_fuzz_libseccomp_may_hang(p, p->abis)) {
+	if (sp_fuzz_libseccomp_may_hang(p, p->abis) ||
+	    sp_fuzz_semantics_differ(p, p->abis)) {
 		sp_policy_free(p);
 		return 0;
 	}

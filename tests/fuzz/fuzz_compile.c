@@ -92,7 +92,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sp_policy *p = decode(&in, &o);
 	struct sp_err err = {0};
 	struct sock_fprog prog = {0};
-	if (sp_fuzz_libseccomp_may_hang(p, p->abis | o.extra_abis)) {
+	if (sp_fuzz_libseccomp_may_hang(p, p->abis | o.extra_abis) ||
+	    sp_fuzz_semantics_differ(p, p->abis | o.extra_abis)) {
 		sp_policy_free(p);
 		return 0;
 	}
