@@ -329,10 +329,8 @@ int cmd_record(int argc, char **argv)
 		/* Every ABI this kernel runs goes in the filter, so that calls
 		 * on an ABI the baseline never saw (int 0x80, x32) are traced
 		 * by the default action instead of killed as a bad arch. */
-		struct sp_compile_opts co = {.override_default = true, .def = {SP_ACT_TRACE, 0}};
-		for (int a = 0; a < SP_ABI_COUNT; a++)
-			if (sp_abi_get((enum sp_abi)a)->native == sp_abi_native())
-				co.extra_abis |= sp_abi_bit((enum sp_abi)a);
+		struct sp_compile_opts co = {.override_default = true, .def = {SP_ACT_TRACE, 0},
+					     .extra_abis = sp_abi_family(sp_abi_native())};
 		if (baseline_policy(baseline, &base, &err) < 0 || sp_compile_bpf(base, &co, &prog, &err) < 0)
 			return sp_cli_fail(&err, SP_EXIT_USAGE);
 		o.filter = &prog;

@@ -119,6 +119,18 @@ enum sp_abi sp_abi_classify(uint32_t audit_arch, uint64_t nr)
 	return SP_ABI_UNKNOWN;
 }
 
+uint32_t sp_abi_family(enum sp_abi native)
+{
+	const struct sp_abi_info *n = sp_abi_get(native);
+	if (!n || n->native != native)
+		return 0;
+	uint32_t fam = 0;
+	for (int i = 0; i < SP_ABI_COUNT; i++)
+		if (abis[i].native == native)
+			fam |= sp_abi_bit(abis[i].abi);
+	return fam;
+}
+
 enum sp_abi sp_abi_native(void)
 {
 #if defined(__x86_64__) && defined(__ILP32__)

@@ -97,4 +97,8 @@ static inline uint32_t sp_abi_bit(enum sp_abi abi)
 	return 1u << (unsigned)abi;
 }
 
+/* Mask of the ABIs one kernel runs: native and its compat ABIs (x86_64's
+ * family is x86_64, i386 and x32).  0 for an ABI that is not native. */
+uint32_t sp_abi_family(enum sp_abi native);
+
 #endif

@@ -123,10 +123,7 @@ int sp_fmt_c_write(FILE *out, const struct sp_policy *p, const struct sp_write_o
 		const struct sp_abi_info *ai = sp_abi_get((enum sp_abi)a);
 		if (ai->native != ai->abi)
 			continue;
-		uint32_t fam = 0;
-		for (int b = 0; b < SP_ABI_COUNT; b++)
-			if (sp_abi_get((enum sp_abi)b)->native == ai->abi)
-				fam |= sp_abi_bit((enum sp_abi)b);
+		uint32_t fam = sp_abi_family(ai->abi);
 		if (!(fam & p->abis))
 			continue;
 		fams[nf] = fam & p->abis;

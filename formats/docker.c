@@ -28,11 +28,7 @@ int sp_fmt_docker_write(FILE *out, const struct sp_policy *p, const struct sp_wr
 		const struct sp_abi_info *ai = sp_abi_get((enum sp_abi)a);
 		if (ai->native != ai->abi)
 			continue;
-		/* the family: this native ABI and its compat ABIs */
-		uint32_t fam = 0;
-		for (int b = 0; b < SP_ABI_COUNT; b++)
-			if (sp_abi_get((enum sp_abi)b)->native == ai->abi)
-				fam |= sp_abi_bit((enum sp_abi)b);
+		uint32_t fam = sp_abi_family(ai->abi);
 		if (!(p->abis & fam))
 			continue;
 		fprintf(out, "%s    {\n      \"architecture\": \"%s\",\n      \"subArchitectures\": [", first ? "\n" : ",\n",

@@ -79,6 +79,10 @@ START_TEST(lookups)
 	ck_assert_str_eq(sp_abi_get(SP_ABI_X86_64)->systemd, "x86-64");
 	ck_assert_str_eq(sp_abi_name(SP_ABI_AARCH64), "aarch64");
 	ck_assert_int_eq(sp_abi_native(), SP_ABI_X86_64);
+	ck_assert_uint_eq(sp_abi_family(SP_ABI_X86_64),
+			  sp_abi_bit(SP_ABI_X86_64) | sp_abi_bit(SP_ABI_I386) | sp_abi_bit(SP_ABI_X32));
+	ck_assert_uint_eq(sp_abi_family(SP_ABI_AARCH64), sp_abi_bit(SP_ABI_AARCH64) | sp_abi_bit(SP_ABI_ARM));
+	ck_assert_uint_eq(sp_abi_family(SP_ABI_I386), 0); /* not a native ABI */
 	/* Every row: its name and Docker name find it again, its libseccomp
 	 * token round-trips, and the table is indexed by its own enum. */
 	for (int i = 0; i < SP_ABI_COUNT; i++) {
