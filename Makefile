@@ -131,6 +131,15 @@ $(BUILD)/%.o: %.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
+# The version string is compiled into cli/main.c only: rebuild it whenever
+# the string changes (a new commit), not only when main.c does.
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(FULL_VERSION)' | cmp -s - $@ || echo '$(FULL_VERSION)' > $@
+$(BUILD)/cli/main.o: $(BUILD)/version.stamp
+.PHONY: FORCE
+FORCE:
+
 $(LIB): $(LIB_OBJ)
 	$(call say,AR,$@)
 	$(Q)rm -f $@
