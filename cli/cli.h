@@ -68,7 +68,4 @@ int cmd_summary(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 
-/* Commands whose implementation has not landed yet say so and exit 2. */
-int sp_cli_not_built(const char *cmd, const char *issue);
-
 #endif

@@ -375,10 +375,6 @@ int cmd_check(int argc, char **argv)
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
-	if (rp.stacks && !sp_tracer_have_stacks()) {
-		sp_cli_error("check: --stacks: this build has no call-site capture");
-		goto out;
-	}
 	if (output && strcmp(output, "-") && sp_file_check_writable(output, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;

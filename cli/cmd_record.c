@@ -311,8 +311,6 @@ int cmd_record(int argc, char **argv)
 		return sp_cli_usage("record", "--baseline needs a command: a filter cannot be added to a running process");
 	if (baseline && o.no_seccomp)
 		return sp_cli_usage("record", "--baseline and --no-seccomp exclude each other");
-	if (o.stack_depth && !sp_tracer_have_stacks())
-		return sp_cli_usage("record", "--stacks is not available in this build yet");
 
 	_cleanup_free_ char *defout = NULL;
 	if (!output)

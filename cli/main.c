@@ -120,12 +120,6 @@ bool sp_cli_color(int fd)
 	return isatty(fd);
 }
 
-int sp_cli_not_built(const char *cmd, const char *issue)
-{
-	sp_cli_error("'%s' is not available in this build yet (tracked in issue %s)", cmd, issue);
-	return SP_EXIT_USAGE;
-}
-
 static void main_usage(FILE *out)
 {
 	fprintf(out,

@@ -640,11 +640,6 @@ static const char *signame(int sig)
 	return sigabbrev_np(sig) ? sigabbrev_np(sig) : "a signal";
 }
 
-bool sp_tracer_have_stacks(void)
-{
-	return true; /* tracer/stacks.c */
-}
-
 int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, struct sp_err *err)
 {
 	struct sp_tracer t = {

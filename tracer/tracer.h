@@ -101,9 +101,6 @@ struct sp_tracer_opts {
 /* Runs the workload (or attaches) and records into rec (see above). */
 int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, struct sp_err *err);
 
-/* true when this build captures call sites (tracer/stacks.c is in). */
-bool sp_tracer_have_stacks(void);
-
 /* Finds cmd like execvp(3) would (PATH search when it has no '/').  On
  * success *out is the malloc'ed path.  Errors: -ENOENT (not found),
  * -EACCES (found but not executable, or a directory). */
