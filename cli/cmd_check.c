@@ -302,34 +302,35 @@ static void on_signal(int sig)
 
 int cmd_check(int argc, char **argv)
 {
-	enum { OPT_CAP = 256, OPT_STACKS, OPT_JSON, OPT_DENY, OPT_SKIP_UNKNOWN };
+	enum { OPT_STACKS = 256, OPT_JSON, OPT_DENY };
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
-		{"profile", required_argument, NULL, 'p'},
+		SP_CLI_PROFILE_LONGOPTS,
 		{"output", required_argument, NULL, 'o'},
 		{"stacks", no_argument, NULL, OPT_STACKS},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"deny", no_argument, NULL, OPT_DENY},
-		{"cap", required_argument, NULL, OPT_CAP},
-		{"skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN},
 		{NULL, 0, NULL, 0},
 	};
-	const char *profile = NULL, *output = "-";
+	const char *output = "-";
 	struct report rp = {0};
-	struct sp_cli_caps caps = {0};
-	bool skip_unknown = false;
+	struct sp_cli_profile_opts po = {0};
 	int c, status = SP_EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "+p:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
 			continue;
+		int handled = sp_cli_profile_opt(&po, c, optarg, "check");
+		if (handled < 0) {
+			sp_cli_profile_release(&po);
+			return SP_EXIT_USAGE;
+		}
+		if (handled)
+			continue;
 		switch (c) {
 		case 'h':
 			usage();
-			sp_cli_caps_release(&caps);
+			sp_cli_profile_release(&po);
 			return SP_EXIT_OK;
-		case 'p':
-			profile = optarg;
-			break;
 		case 'o':
 			output = optarg;
 			break;
@@ -342,22 +343,14 @@ int cmd_check(int argc, char **argv)
 		case OPT_DENY:
 			rp.deny = true;
 			break;
-		case OPT_SKIP_UNKNOWN:
-			skip_unknown = true;
-			break;
-		case OPT_CAP:
-			if (sp_cli_caps_add(&caps, optarg) < 0) {
-				sp_cli_caps_release(&caps);
-				return sp_cli_usage("check", "unknown capability '%s' (e.g. CAP_SYS_ADMIN)", optarg);
-			}
-			break;
 		default:
-			sp_cli_caps_release(&caps);
+			sp_cli_profile_release(&po);
 			return sp_cli_usage_hint("check");
 		}
 	}
+	const char *profile = po.profile;
 	if (!profile || optind >= argc) {
-		sp_cli_caps_release(&caps);
+		sp_cli_profile_release(&po);
 		return sp_cli_usage("check", "%s", !profile ? "--profile FILE is required" : "no command to run");
 	}
 	rp.cmd = argv + optind;
@@ -369,9 +362,7 @@ int cmd_check(int argc, char **argv)
 	struct sock_fprog prog = {0};
 	struct check chk = {.execve_nr = sp_abi_syscall_nr(sp_abi_native(), "execve")};
 	_cleanup_free_ char *path = NULL;
-	struct sp_read_opts ro = {.caps = (const char *const *)caps.names, .skip_unknown = skip_unknown};
-	struct sp_cli_load_opts lo = {.read = &ro};
-	if (sp_cli_load_policy_ex(profile, &lo, &p, NULL, &err) < 0) {
+	if (sp_cli_profile_load(&po, &p, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
@@ -457,6 +448,6 @@ out:
 	sp_recording_free(rec);
 	sp_policy_free(q);
 	sp_policy_free(p);
-	sp_cli_caps_release(&caps);
+	sp_cli_profile_release(&po);
 	return status;
 }

@@ -105,58 +105,50 @@ static int resolve_command(const char *cmd, char **out)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_CAP = 256, OPT_SKIP_UNKNOWN };
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
-		{"profile", required_argument, NULL, 'p'},
+		SP_CLI_PROFILE_LONGOPTS,
 		{"mode", required_argument, NULL, 'm'},
-		{"cap", required_argument, NULL, OPT_CAP},
-		{"skip-unknown", no_argument, NULL, OPT_SKIP_UNKNOWN},
 		{NULL, 0, NULL, 0},
 	};
-	const char *profile = NULL, *mode = "enforce";
-	struct sp_cli_caps caps = {0};
-	bool skip_unknown = false;
+	const char *mode = "enforce";
+	struct sp_cli_profile_opts po = {0};
 	int c, status = SP_EXIT_USAGE;
 	while ((c = getopt_long(argc, argv, "+p:m:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
 			continue;
+		int handled = sp_cli_profile_opt(&po, c, optarg, "run");
+		if (handled < 0) {
+			sp_cli_profile_release(&po);
+			return SP_EXIT_USAGE;
+		}
+		if (handled)
+			continue;
 		switch (c) {
 		case 'h':
 			usage();
-			sp_cli_caps_release(&caps);
+			sp_cli_profile_release(&po);
 			return SP_EXIT_OK;
-		case 'p':
-			profile = optarg;
-			break;
 		case 'm':
 			mode = optarg;
 			break;
-		case OPT_SKIP_UNKNOWN:
-			skip_unknown = true;
-			break;
-		case OPT_CAP:
-			if (sp_cli_caps_add(&caps, optarg) < 0) {
-				sp_cli_caps_release(&caps);
-				return sp_cli_usage("run", "unknown capability '%s' (e.g. CAP_SYS_ADMIN)", optarg);
-			}
-			break;
 		default:
-			sp_cli_caps_release(&caps);
+			sp_cli_profile_release(&po);
 			return sp_cli_usage_hint("run");
 		}
 	}
+	const char *profile = po.profile;
 	struct sp_compile_opts co = {0};
 	if (!strcmp(mode, "log"))
 		co = (struct sp_compile_opts){.override_default = true, .def = {SP_ACT_LOG, 0}};
 	else if (!strcmp(mode, "kill"))
 		co = (struct sp_compile_opts){.override_default = true, .def = {SP_ACT_KILL_PROCESS, 0}};
 	else if (strcmp(mode, "enforce")) {
-		sp_cli_caps_release(&caps);
+		sp_cli_profile_release(&po);
 		return sp_cli_usage("run", "unknown mode '%s' (enforce, log or kill)", mode);
 	}
 	if (!profile || optind >= argc) {
-		sp_cli_caps_release(&caps);
+		sp_cli_profile_release(&po);
 		return sp_cli_usage("run", "%s", !profile ? "--profile FILE is required" : "no command to run");
 	}
 	char **cmd = argv + optind;
@@ -165,9 +157,7 @@ int cmd_run(int argc, char **argv)
 	struct sp_policy *p = NULL;
 	_cleanup_free_ char *path = NULL;
 	scmp_filter_ctx ctx = NULL;
-	struct sp_read_opts ro = {.caps = (const char *const *)caps.names, .skip_unknown = skip_unknown};
-	struct sp_cli_load_opts lo = {.read = &ro};
-	if (sp_cli_load_policy_ex(profile, &lo, &p, NULL, &err) < 0) {
+	if (sp_cli_profile_load(&po, &p, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
@@ -222,6 +212,6 @@ out:
 	if (ctx)
 		seccomp_release(ctx);
 	sp_policy_free(p);
-	sp_cli_caps_release(&caps);
+	sp_cli_profile_release(&po);
 	return status;
 }

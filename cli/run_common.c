@@ -8,6 +8,8 @@
 
 #include "core/abi.h"
 #include "core/log.h"
+#include "cli/cli.h"
+#include "cli/input.h"
 #include "core/util.h"
 #include "formats/read.h"
 
@@ -80,4 +82,35 @@ int sp_cli_check_execve(const struct sp_policy *p, struct sp_action def, const c
 			  "%s: the profile does not allow execve (it gets %s), so '%s' cannot even be started under "
 			  "it; add execve to the profile (it is the first call a recording sees)",
 			  file, sp_action_str(a, buf, sizeof(buf)), cmd);
+}
+
+int sp_cli_profile_opt(struct sp_cli_profile_opts *po, int c, const char *arg, const char *cmd)
+{
+	switch (c) {
+	case 'p':
+		po->profile = arg;
+		return 1;
+	case SP_CLI_OPT_SKIP_UNKNOWN:
+		po->skip_unknown = true;
+		return 1;
+	case SP_CLI_OPT_CAP:
+		if (sp_cli_caps_add(&po->caps, arg) < 0) {
+			sp_cli_usage(cmd, "unknown capability '%s' (e.g. CAP_SYS_ADMIN)", arg);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int sp_cli_profile_load(const struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err)
+{
+	struct sp_read_opts ro = {.caps = (const char *const *)po->caps.names, .skip_unknown = po->skip_unknown};
+	struct sp_cli_load_opts lo = {.read = &ro};
+	return sp_cli_load_policy_ex(po->profile, &lo, out, NULL, err);
+}
+
+void sp_cli_profile_release(struct sp_cli_profile_opts *po)
+{
+	sp_cli_caps_release(&po->caps);
 }

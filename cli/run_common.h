@@ -11,6 +11,8 @@
 #ifndef SP_CLI_RUN_COMMON_H
 #define SP_CLI_RUN_COMMON_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/err.h"
@@ -25,6 +27,27 @@ struct sp_cli_caps {
  * unknown capability. */
 int sp_cli_caps_add(struct sp_cli_caps *c, const char *name);
 void sp_cli_caps_release(struct sp_cli_caps *c);
+
+/* The profile options run and check share: -p/--profile FILE, --cap CAP
+ * (repeatable) and --skip-unknown.  Put SP_CLI_PROFILE_LONGOPTS in the
+ * command's option table and "p:" in its short options, offer each getopt
+ * result to sp_cli_profile_opt(), load with sp_cli_profile_load() and
+ * release with sp_cli_profile_release(). */
+struct sp_cli_profile_opts {
+	const char *profile;
+	struct sp_cli_caps caps;
+	bool skip_unknown;
+};
+enum { SP_CLI_OPT_CAP = 0x200, SP_CLI_OPT_SKIP_UNKNOWN };
+#define SP_CLI_PROFILE_LONGOPTS                                                                      \
+	{"profile", required_argument, NULL, 'p'}, {"cap", required_argument, NULL, SP_CLI_OPT_CAP},     \
+	{"skip-unknown", no_argument, NULL, SP_CLI_OPT_SKIP_UNKNOWN}
+/* 1 when c was one of the profile options (handled), 0 when it was not,
+ * -1 after printing a usage error for a bad value (the command returns 2). */
+int sp_cli_profile_opt(struct sp_cli_profile_opts *po, int c, const char *arg, const char *cmd);
+/* Reads po->profile (any format we read) with its caps and skip_unknown. */
+int sp_cli_profile_load(const struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err);
+void sp_cli_profile_release(struct sp_cli_profile_opts *po);
 
 /* Refuses what cannot be enforced by a process on its own: a rule that
  * needs a SCMP_ACT_NOTIFY listener. */
