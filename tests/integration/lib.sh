@@ -43,6 +43,32 @@ PY
 assert_syscall() { has_syscall "$@" || fail "recording $1 has no $3 under $2"; }
 assert_no_syscall() { ! has_syscall "$@" || fail "recording $1 has $3 under $2"; }
 
+# strace_allow_list DROP FILE CMD...: an allow-list OCI profile (default errno
+# EPERM) of every syscall strace sees CMD make, minus DROP ("nothing" drops
+# nothing).  Built with strace, independently of our own recorder, so that
+# run and check are tested against a profile our code did not produce.
+# futex is always allowed: whether a thread blocks in it (a pthread_join
+# that finds its thread still running) depends on interleaving, not on the
+# program, so a verdict must not hinge on whether this strace run saw one.
+strace_allow_list() {
+	local drop=$1 out=$2; shift 2
+	command -v strace >/dev/null || skip "strace is not installed"
+	strace -f -qq -o "$T/strace.log" "$@" >/dev/null 2>&1 || true
+	python3 - "$T/strace.log" "$drop" "$out" <<'PY'
+import json, re, sys
+names = set()
+for line in open(sys.argv[1]):
+    m = re.match(r'^\d+\s+(?:<\.\.\. )?([a-z0-9_]+)[( ]', line)
+    if m and m.group(1) not in ("exited", "killed"):
+        names.add(m.group(1))
+assert "execve" in names, names
+names.add("futex")
+names.discard(sys.argv[2])
+json.dump({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
+           "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]}, open(sys.argv[3], "w"))
+PY
+}
+
 tcase() {
 	local name=$1 fn=$2 rc=0 out
 	T=$(mktemp -d /tmp/sp-it.XXXXXX)

@@ -5,29 +5,6 @@
 # failure is reported apart from the verdict.
 . "$(dirname "$0")/lib.sh"
 
-# strace_profile DROP FILE CMD...: allow-list (OCI) of what strace sees CMD
-# make, minus DROP.  Independent of our own recorder on purpose.
-strace_profile() {
-	local drop=$1 out=$2; shift 2
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -qq -o "$T/strace.log" "$@" >/dev/null 2>&1 || true
-	python3 - "$T/strace.log" "$drop" "$out" <<'PY'
-import json, re, sys
-names = set()
-for line in open(sys.argv[1]):
-    m = re.match(r'^\d+\s+(?:<\.\.\. )?([a-z0-9_]+)[( ]', line)
-    if m and m.group(1) not in ("exited", "killed"):
-        names.add(m.group(1))
-# futex depends on thread interleaving (a join that finds its thread still
-# running blocks, one that finds it gone does not): allow it whether or not
-# this strace run happened to see it, so the verdict does not depend on luck.
-names.add("futex")
-names.discard(sys.argv[2])
-json.dump({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-           "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]}, open(sys.argv[3], "w"))
-PY
-}
-
 # violations REPORT: "abi:syscall:count:exe-basename" lines, sorted.
 violations() {
 	python3 - "$1" <<'PY'
@@ -40,7 +17,7 @@ PY
 }
 
 t_check_inside() {
-	strace_profile nothing full.json "$HELPERS/rc_victim" threads
+	strace_allow_list nothing full.json "$HELPERS/rc_victim" threads
 	"$SP" check --profile full.json --json -o r.json -- "$HELPERS/rc_victim" threads >out
 	assert_contains out "getppid ok"
 	[ -z "$(violations r.json)" ] || fail "violations inside the profile: $(violations r.json)"
@@ -52,7 +29,7 @@ t_check_inside() {
 tcase "check: a program inside its profile: exit 0, nothing reported" t_check_inside
 
 t_check_outside() {
-	strace_profile getppid p.json "$HELPERS/rc_victim" threads
+	strace_allow_list getppid p.json "$HELPERS/rc_victim" threads
 	assert_status 1 "$SP" check --profile p.json --json -o r.json -- "$HELPERS/rc_victim" threads
 	[ "$(violations r.json)" = "x86_64:getppid:2:rc_victim" ] || fail "report: $(violations r.json)"
 	# the call was let through
@@ -66,7 +43,7 @@ t_check_outside() {
 tcase "check: a call outside the profile is reported once with its count, and proceeds" t_check_outside
 
 t_check_deny() {
-	strace_profile getppid p.json "$HELPERS/rc_victim"
+	strace_allow_list getppid p.json "$HELPERS/rc_victim"
 	"$SP" check --deny --profile p.json -- "$HELPERS/rc_victim" >out 2>err && fail "exit 0 with a violation"
 	assert_contains out "getppid: Operation not permitted" # the profile's errno (defaultErrnoRet 1)
 	assert_contains out "each denied"
@@ -76,7 +53,7 @@ tcase "check --deny: violations fail with the profile's errno; the command's fai
 
 t_check_stacks() {
 	"$SP" check --help | grep -q -- --stacks || skip "no --stacks"
-	strace_profile getppid p.json "$HELPERS/rc_victim"
+	strace_allow_list getppid p.json "$HELPERS/rc_victim"
 	"$SP" check --stacks --profile p.json -- "$HELPERS/rc_victim" >out 2>err || true
 	grep -q "no call-site capture" err && skip "this build has no call-site capture"
 	assert_contains out "call+0x"
@@ -92,7 +69,7 @@ tcase "check --stacks shows where the violating call was made" t_check_stacks
 
 t_check_exe_attribution() {
 	# the violation is the victim's, not the shell's that started it
-	strace_profile getppid p.json sh -c "\"$HELPERS/rc_victim\"; \"$HELPERS/rc_victim\""
+	strace_allow_list getppid p.json sh -c "\"$HELPERS/rc_victim\"; \"$HELPERS/rc_victim\""
 	assert_status 1 "$SP" check --profile p.json --json -o r.json -- sh -c "\"$HELPERS/rc_victim\"; \"$HELPERS/rc_victim\""
 	# (the shell may call getppid itself: that one is the shell's)
 	violations r.json >v
@@ -133,7 +110,7 @@ tcase "check: bad profile, missing command and usage errors exit 2" t_check_erro
 
 t_check_foreign_abi() {
 	[ -x "$HELPERS/rc_victim-m32" ] || skip "no 32-bit build of the victim (gcc-multilib)"
-	strace_profile nothing p.json "$HELPERS/rc_victim" # x86_64 only
+	strace_allow_list nothing p.json "$HELPERS/rc_victim" # x86_64 only
 	# run: the bad-arch action kills the 32-bit program at its first call
 	assert_status 159 bash -c '"$0" run --profile "$1" -- "$2"; exit $?' "$SP" p.json "$HELPERS/rc_victim-m32"
 	# check: every i386 call is reported (none killed), attributed to i386

@@ -16,26 +16,6 @@ deny_getppid() {
 	esac
 }
 
-# allow_list_without NAME FILE CMD...: an allow-list OCI profile of every
-# syscall strace sees CMD make, minus NAME (default errno EPERM).
-allow_list_without() {
-	local drop=$1 out=$2; shift 2
-	command -v strace >/dev/null || skip "strace is not installed"
-	strace -f -qq -o "$T/strace.log" "$@" >/dev/null 2>&1 || true
-	python3 - "$T/strace.log" "$drop" "$out" <<'PY'
-import json, re, sys
-names = set()
-for line in open(sys.argv[1]):
-    m = re.match(r'^\d+\s+(?:<\.\.\. )?([a-z0-9_]+)[( ]', line)
-    if m and m.group(1) not in ("exited", "killed"):
-        names.add(m.group(1))
-names.discard(sys.argv[2])
-assert "execve" in names, names
-json.dump({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-           "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW"}]}, open(sys.argv[3], "w"))
-PY
-}
-
 t_run_formats() {
 	for f in oci docker k8s; do
 		deny_getppid $f SCMP_ACT_ERRNO "$T/p.$f"
@@ -63,7 +43,7 @@ t_run_kill_rule() {
 tcase "run: a KILL_PROCESS rule kills with SIGSYS" t_run_kill_rule
 
 t_run_modes() {
-	allow_list_without getppid "$T/p.json" "$HELPERS/rc_victim"
+	strace_allow_list getppid "$T/p.json" "$HELPERS/rc_victim"
 	"$SP" run --profile "$T/p.json" -- "$HELPERS/rc_victim" >out || true
 	assert_contains out "getppid: Operation not permitted"
 	assert_status 3 "$SP" run --profile "$T/p.json" -- "$HELPERS/rc_victim"
@@ -72,7 +52,7 @@ t_run_modes() {
 	# kill: they kill the process (SIGSYS: 128+31 as a shell reports it)
 	assert_status 159 bash -c '"$0" run --mode kill --profile "$1" -- "$2"; exit $?' "$SP" "$T/p.json" "$HELPERS/rc_victim"
 	# the full allow-list (getppid included) runs clean in kill mode
-	allow_list_without nothing "$T/full.json" "$HELPERS/rc_victim"
+	strace_allow_list nothing "$T/full.json" "$HELPERS/rc_victim"
 	assert_status 0 "$SP" run --mode kill --profile "$T/full.json" -- "$HELPERS/rc_victim"
 }
 tcase "run --mode enforce|log|kill on an allow-list" t_run_modes
