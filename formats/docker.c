@@ -44,12 +44,5 @@ int sp_fmt_docker_write(FILE *out, const struct sp_policy *p, const struct sp_wr
 		first = false;
 	}
 	fputs(first ? "],\n" : "\n  ],\n", out);
-	struct sp_out_entry *e;
-	size_t n;
-	sp_out_group(p, &e, &n);
-	fputs("  \"syscalls\": ", out);
-	sp_out_json_syscalls(out, e, n, 2);
-	fputs("\n}\n", out);
-	sp_out_free(e, n);
-	return sp_out_finish(out, "docker", err);
+	return sp_out_json_syscalls_and_finish(out, p, "docker", err);
 }

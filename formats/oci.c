@@ -27,12 +27,5 @@ int sp_fmt_oci_write(FILE *out, const struct sp_policy *p, const struct sp_write
 	for (size_t i = 0; i < na; i++)
 		fprintf(out, "%s    \"%s\"", i ? ",\n" : "\n", arches[i]);
 	fputs(na ? "\n  ],\n" : "],\n", out);
-	struct sp_out_entry *e;
-	size_t n;
-	sp_out_group(p, &e, &n);
-	fputs("  \"syscalls\": ", out);
-	sp_out_json_syscalls(out, e, n, 2);
-	fputs("\n}\n", out);
-	sp_out_free(e, n);
-	return sp_out_finish(out, "oci", err);
+	return sp_out_json_syscalls_and_finish(out, p, "oci", err);
 }

@@ -231,3 +231,16 @@ bool sp_out_observed_clone3(const struct sp_rule *r)
 	return r && !strcmp(r->name, "clone3") && !r->ncond && r->action.kind == SP_ACT_ERRNO &&
 	       r->action.data == ENOSYS && (r->origin & SP_ORIGIN_OBSERVED);
 }
+
+int sp_out_json_syscalls_and_finish(FILE *out, const struct sp_policy *p, const char *format,
+				    struct sp_err *err)
+{
+	struct sp_out_entry *e;
+	size_t n;
+	sp_out_group(p, &e, &n);
+	fputs("  \"syscalls\": ", out);
+	sp_out_json_syscalls(out, e, n, 2);
+	fputs("\n}\n", out);
+	sp_out_free(e, n);
+	return sp_out_finish(out, format, err);
+}

@@ -69,6 +69,11 @@ size_t sp_out_arches(const struct sp_policy *p, const char **names, size_t max);
  * malloc'ed.  Deterministic: no time, no host. */
 char *sp_out_banner(const struct sp_write_opts *o);
 
+/* The end shared by the Docker and OCI documents: the grouped "syscalls"
+ * array of p, the closing brace, and sp_out_finish(). */
+int sp_out_json_syscalls_and_finish(FILE *out, const struct sp_policy *p, const char *format,
+				    struct sp_err *err);
+
 /* ferror() check at the end of a writer. */
 int sp_out_finish(FILE *out, const char *format, struct sp_err *err);
 
