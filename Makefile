@@ -175,10 +175,6 @@ $(BUILD)/fuzz/fuzz_%: $(BUILD)/tests/fuzz/fuzz_%.o $(LIB)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(DEP_LIBS)
 
-# fuzz_compile and fuzz_bpf_emit check programs in the unit tests' BPF interpreter.
-$(BUILD)/fuzz/fuzz_compile-replay $(BUILD)/fuzz/fuzz_compile $(BUILD)/fuzz/fuzz_bpf_emit-replay \
-	$(BUILD)/fuzz/fuzz_bpf_emit: $(BUILD)/tests/unit/bpf_sim.o
-
 fuzz-replay: $(FUZZ_REPLAY)
 	$(Q)for n in $(FUZZ_NAMES); do \
 		$(BUILD)/fuzz/fuzz_$$n-replay tests/fuzz/corpus/$$n || exit 1; done

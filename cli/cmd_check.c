@@ -144,30 +144,14 @@ static struct sp_policy *check_policy(const struct sp_policy *p, struct sp_compi
 		memcpy(n->cond, r->cond, sizeof(n->cond));
 		n->abis = r->abis;
 	}
-	*co = (struct sp_compile_opts){.extra_abis = sp_abi_bit(sp_abi_native())};
+	/* A call on an ABI the profile does not name is traced too (instead
+	 * of the bad-arch kill run would give), so it is reported. */
+	*co = (struct sp_compile_opts){.extra_abis = sp_abi_bit(sp_abi_native()), .trace_badarch = true};
 	if (p->def.kind != SP_ACT_ALLOW && p->def.kind != SP_ACT_LOG) {
 		co->override_default = true;
 		co->def = trace;
 	}
 	return q;
-}
-
-/* Like sp_compile_bpf(), but a call on an ABI the profile does not name is
- * traced too (the bad-arch action), so it is reported instead of killing
- * the workload the way run would. */
-static int compile_check_filter(const struct sp_policy *q, const struct sp_compile_opts *co, struct sock_fprog *prog,
-				struct sp_err *err)
-{
-	scmp_filter_ctx ctx = NULL;
-	int r = sp_compile_ctx(q, co, &ctx, err);
-	if (r < 0)
-		return r;
-	if ((r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRACE(0))) < 0)
-		r = sp_err_set(err, r, "cannot set the bad-architecture action: %s", strerror(-r));
-	else
-		r = sp_compile_export(ctx, prog, err);
-	seccomp_release(ctx);
-	return r;
 }
 
 /* Call sites the tracer kept for (abi, nr): the one of this executable. */
@@ -372,9 +356,11 @@ int cmd_check(int argc, char **argv)
 	}
 	struct sp_compile_opts co;
 	q = check_policy(p, &co);
-	if (compile_check_filter(q, &co, &prog, &err) < 0) {
-		sp_err_prefix(&err, "%s", profile);
-		sp_cli_fail(&err, SP_EXIT_USAGE);
+	if (sp_cli_compile(q, &co, &prog, &err) < 0) {
+		if (err.code) {
+			sp_err_prefix(&err, "%s", profile);
+			sp_cli_fail(&err, SP_EXIT_USAGE);
+		}
 		goto out;
 	}
 	bool cond;

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/input.h"
 #include "cli/output.h"
+#include "cli/run_common.h"
 #include "cli/summary_table.h"
 #include "core/log.h"
 #include "core/recording.h"
@@ -329,8 +330,14 @@ int cmd_record(int argc, char **argv)
 		 * by the default action instead of killed as a bad arch. */
 		struct sp_compile_opts co = {.override_default = true, .def = {SP_ACT_TRACE, 0},
 					     .extra_abis = sp_abi_family(sp_abi_native())};
-		if (baseline_policy(baseline, &base, &err) < 0 || sp_compile_bpf(base, &co, &prog, &err) < 0)
+		if (baseline_policy(baseline, &base, &err) < 0)
 			return sp_cli_fail(&err, SP_EXIT_USAGE);
+		if (sp_cli_compile(base, &co, &prog, &err) < 0) {
+			if (!err.code)
+				return SP_EXIT_USAGE;
+			sp_err_prefix(&err, "--baseline %s", baseline);
+			return sp_cli_fail(&err, SP_EXIT_USAGE);
+		}
 		o.filter = &prog;
 	}
 

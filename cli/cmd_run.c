@@ -6,18 +6,21 @@
  * the filter is loaded: reading and compiling the profile, finding the
  * command on PATH (so "not found" and "not executable" are decided without
  * any syscall the profile might forbid), and checking that the profile lets
- * execve through.  After seccomp_load() this process makes exactly one
+ * execve through.  The profile is compiled by libseccomp in a worker
+ * process with a time limit (a hostile profile can make libseccomp 2.5
+ * loop forever).  After the load this process makes exactly one
  * more system call, execve() -- plus write() and exit_group() only when
  * that execve fails -- so a profile generated from the program's own
  * recording (which starts at its execve) is enough.
  */
 #include <errno.h>
-#include <seccomp.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -156,7 +159,7 @@ int cmd_run(int argc, char **argv)
 	struct sp_err err = {0};
 	struct sp_policy *p = NULL;
 	_cleanup_free_ char *path = NULL;
-	scmp_filter_ctx ctx = NULL;
+	struct sock_fprog prog = {0};
 	if (sp_cli_profile_load(&po, &p, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
@@ -168,9 +171,12 @@ int cmd_run(int argc, char **argv)
 	/* Like runc and crun: the native ABI is always in the filter (a
 	 * profile naming only i386 still has to let the x86_64 loader run). */
 	co.extra_abis = sp_abi_bit(sp_abi_native());
-	if (sp_compile_ctx(p, &co, &ctx, &err) < 0) {
-		sp_err_prefix(&err, "%s", profile);
-		sp_cli_fail(&err, SP_EXIT_USAGE);
+	int cr = sp_cli_compile(p, &co, &prog, &err);
+	if (cr < 0) {
+		if (err.code) {
+			sp_err_prefix(&err, "%s", profile);
+			sp_cli_fail(&err, SP_EXIT_USAGE);
+		}
 		goto out;
 	}
 	struct sp_action def = co.override_default ? co.def : p->def;
@@ -181,25 +187,27 @@ int cmd_run(int argc, char **argv)
 	if ((status = resolve_command(cmd[0], &path)) != 0)
 		goto out;
 	status = SP_EXIT_USAGE;
-	/* The library sets no_new_privs inside seccomp_load() by default; do
-	 * it ourselves first so that a failure names the right step. */
+	/* Without no_new_privs an unprivileged process may not install a
+	 * filter (and a setuid CMD could shed it otherwise). */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		sp_cli_error("run: cannot set no_new_privs: %s", strerror(errno));
-		goto out;
-	}
-	int rc;
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) < 0 ||
-	    (rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1)) < 0) {
-		sp_cli_error("run: %s: cannot set filter attributes: %s", profile, strerror(-rc));
 		goto out;
 	}
 	char defbuf[32];
 	sp_info("run: %s: %zu rules, default %s; executing %s", profile, p->nrules,
 		sp_action_str(def, defbuf, sizeof(defbuf)), path);
 	fflush(NULL); /* after the load even write() may be forbidden */
-	if ((rc = seccomp_load(ctx)) < 0) {
-		sp_cli_error("run: cannot load the filter of %s: %s%s", profile, strerror(-rc),
-			     rc == -EINVAL ? " (does this kernel support every action it uses?)" : "");
+	/* The program was compiled by libseccomp in a worker process; load
+	 * it for every thread (TSYNC) the way seccomp_load() would.  TSYNC
+	 * returns the id of a thread that could not be synchronised. */
+	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
+	if (rc != 0) {
+		int e = errno;
+		if (rc > 0)
+			sp_cli_error("run: cannot load the filter of %s: thread %ld cannot take it", profile, rc);
+		else
+			sp_cli_error("run: cannot load the filter of %s: %s%s", profile, strerror(e),
+				     e == EINVAL ? " (does this kernel support every action it uses?)" : "");
 		goto out;
 	}
 	execve(path, cmd, environ);
@@ -209,8 +217,7 @@ int cmd_run(int argc, char **argv)
 	dprintf(STDERR_FILENO, SP_PROG ": run: cannot execute '%s' under %s: %s\n", path, profile, strerror(e));
 	_exit(e == ENOENT ? 127 : 126);
 out:
-	if (ctx)
-		seccomp_release(ctx);
+	free(prog.filter);
 	sp_policy_free(p);
 	sp_cli_profile_release(&po);
 	return status;

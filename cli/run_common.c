@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/abi.h"
-#include "core/log.h"
 #include "cli/cli.h"
 #include "cli/input.h"
+#include "core/abi.h"
+#include "core/log.h"
 #include "core/util.h"
+#include "formats/bpf_emit.h"
 #include "formats/read.h"
+#include "generator/verify.h"
 
 int sp_cli_caps_add(struct sp_cli_caps *c, const char *name)
 {
@@ -113,4 +115,45 @@ int sp_cli_profile_load(const struct sp_cli_profile_opts *po, struct sp_policy *
 void sp_cli_profile_release(struct sp_cli_profile_opts *po)
 {
 	sp_cli_caps_release(&po->caps);
+}
+
+int sp_cli_compile_timeout(unsigned *ms)
+{
+	const char *v = getenv("SECCOMP_PROFILE_COMPILE_TIMEOUT");
+	*ms = SP_CLI_COMPILE_TIMEOUT_S * 1000u;
+	if (!v)
+		return 0;
+	uint64_t n;
+	if (!sp_parse_u64(v, 3600, &n) || n < 1) {
+		sp_cli_error("SECCOMP_PROFILE_COMPILE_TIMEOUT: '%s' is not a number of seconds from 1 to 3600", v);
+		return -1;
+	}
+	*ms = (unsigned)n * 1000u;
+	return 0;
+}
+
+int sp_cli_compile(const struct sp_policy *p, const struct sp_compile_opts *co, struct sock_fprog *out,
+		   struct sp_err *err)
+{
+	unsigned timeout_ms;
+	if (sp_cli_compile_timeout(&timeout_ms) < 0)
+		return -1;
+	int r = sp_compile_bpf_isolated(p, co, timeout_ms, out, err);
+	if (r < 0)
+		return r;
+	/* The policy exactly as libseccomp was given it */
+	struct sp_policy q = sp_compile_view(p, co);
+	struct sp_bpf_prog ours = {0};
+	struct sp_err e2 = {0};
+	if (sp_bpf_emit(&q, 0, &ours, &e2) < 0) {
+		sp_warn("cannot cross-check libseccomp's filter (%s); loading it unverified", e2.msg);
+		return 0;
+	}
+	r = sp_verify_filters(&q, q.abis, out, ours.insns, ours.len, err);
+	sp_bpf_prog_release(&ours);
+	if (r < 0) {
+		free(out->filter);
+		out->filter = NULL;
+	}
+	return r;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli/run_common.h: what `run` and `check` share.
+ * cli/run_common.h: what `run` and `check` share (and `record --baseline`,
+ * which compiles a profile too).
  *
  *     struct sp_cli_caps caps = {0};
  *     if (sp_cli_caps_add(&caps, "sys_admin") < 0) ...   // -> "CAP_SYS_ADMIN"
@@ -17,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/policy.h"
+#include "generator/compile.h"
 
 /* --cap values, normalised to "CAP_NAME", NULL-terminated. */
 struct sp_cli_caps {
@@ -64,5 +66,22 @@ int sp_cli_check_execve(const struct sp_policy *p, struct sp_action def, const c
  * conditional rules exist for name (then the answer depends on arguments). */
 struct sp_action sp_cli_policy_action(const struct sp_policy *p, struct sp_action def, const char *name,
 				      int abi, bool *conditional);
+
+/* How long run, check and record --baseline let libseccomp compile a
+ * profile (sp_compile_bpf_isolated()): SECCOMP_PROFILE_COMPILE_TIMEOUT
+ * seconds (1..3600) when set, else SP_CLI_COMPILE_TIMEOUT_S.  Returns -1
+ * after printing an error that names the variable. */
+#define SP_CLI_COMPILE_TIMEOUT_S 10
+int sp_cli_compile_timeout(unsigned *ms);
+
+/* The filter run, check and record --baseline load: p compiled by
+ * libseccomp in a worker process (time limit from sp_cli_compile_timeout()),
+ * then compared with our own compiler's program for the same policy
+ * (generator/verify.h), so that a filter libseccomp got wrong is refused
+ * instead of enforced.  0, or a negative code with err set (callers add
+ * the file name); -1 with nothing in err after a bad environment value
+ * was reported. */
+int sp_cli_compile(const struct sp_policy *p, const struct sp_compile_opts *co, struct sock_fprog *out,
+		   struct sp_err *err);
 
 #endif

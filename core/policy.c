@@ -2,10 +2,12 @@
 #include "core/policy.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/abi.h"
 #include "core/util.h"
 
 /* Kernel SECCOMP_RET_* values (linux/seccomp.h). */
@@ -276,4 +278,44 @@ bool sp_policy_allows(const struct sp_policy *p, const char *name)
 		    p->rules[i].action.kind == SP_ACT_ALLOW)
 			return true;
 	return false;
+}
+
+static const char *op_str(enum sp_cmp_op op)
+{
+	switch (op) {
+	case SP_CMP_NE: return "!=";
+	case SP_CMP_LT: return "<";
+	case SP_CMP_LE: return "<=";
+	case SP_CMP_EQ: return "==";
+	case SP_CMP_GE: return ">=";
+	case SP_CMP_GT: return ">";
+	case SP_CMP_MASKED_EQ: return "&";
+	}
+	return "?";
+}
+
+/* "errno:EPERM if arg0 == 0x1 && arg1 & 0xff == 0x2 [x86_64, i386]" */
+char *sp_rule_str(const struct sp_rule *r)
+{
+	struct sp_buf b = SP_BUF_INIT;
+	char abuf[48];
+	sp_buf_puts(&b, sp_action_str(r->action, abuf, sizeof(abuf)));
+	for (int i = 0; i < r->ncond; i++) {
+		const struct sp_cond *c = &r->cond[i];
+		sp_buf_printf(&b, "%sarg%u %s 0x%" PRIx64, i ? " && " : " if ", c->arg, op_str(c->op), c->value);
+		if (c->op == SP_CMP_MASKED_EQ)
+			sp_buf_printf(&b, " == 0x%" PRIx64, c->value2);
+	}
+	if (r->abis) {
+		sp_buf_puts(&b, " [");
+		bool first = true;
+		for (int a = 0; a < SP_ABI_COUNT; a++) {
+			if (!(r->abis & sp_abi_bit((enum sp_abi)a)))
+				continue;
+			sp_buf_printf(&b, "%s%s", first ? "" : ", ", sp_abi_name((enum sp_abi)a));
+			first = false;
+		}
+		sp_buf_puts(&b, "]");
+	}
+	return sp_buf_steal(&b);
 }

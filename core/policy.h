@@ -122,6 +122,9 @@ struct sp_rule *sp_policy_add_rule(struct sp_policy *p, const char *name, struct
 void sp_policy_sort(struct sp_policy *p);
 /* First rule for name (after sorting: the first of its group), or NULL. */
 const struct sp_rule *sp_policy_find(const struct sp_policy *p, const char *name);
+/* "errno:EPERM if arg0 == 0x1 && arg1 & 0xff == 0x2 [x86_64, i386]"
+ * (malloc'ed): how diff and error messages show a rule. */
+char *sp_rule_str(const struct sp_rule *r);
 /* The action an unconditional rule gives name, if there is one. */
 bool sp_policy_allows(const struct sp_policy *p, const char *name);
 

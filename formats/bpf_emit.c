@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "core/overlap.h"
 #include "core/util.h"
 
 #define MAXINSNS    4096
@@ -196,6 +197,31 @@ static int cmp_handler(const void *pa, const void *pb)
 	return a->nr < b->nr ? -1 : a->nr > b->nr;
 }
 
+/* The kernel's precedence of a SECCOMP_RET_* value: lower is stronger
+ * (KILL_PROCESS, KILL_THREAD, TRAP, ERRNO, USER_NOTIF, TRACE, LOG, ALLOW). */
+static int32_t precedence(uint32_t ret)
+{
+	return (int32_t)(ret & 0xffff0000u);
+}
+
+/* Conditional rules are tried in order, the first whose conditions hold
+ * wins.  Rules of one number with different actions that can match one
+ * call are refused (core/overlap.h), except where a multiplexer
+ * (socketcall/ipc) collects rules of several names: there the strongest
+ * action is tried first, as the kernel does between stacked filters.
+ * Insertion sort: stable, and there are few rules per number. */
+static void order_by_precedence(struct handler *h)
+{
+	for (size_t i = 1; i < h->ncond; i++) {
+		const struct sp_rule *r = h->cond[i];
+		int32_t k = precedence(sp_action_seccomp_ret(r->action));
+		size_t j = i;
+		for (; j > 0 && precedence(sp_action_seccomp_ret(h->cond[j - 1]->action)) > k; j--)
+			h->cond[j] = h->cond[j - 1];
+		h->cond[j] = r;
+	}
+}
+
 /* One argument condition: falls through when it holds, jumps to fail
  * otherwise.  64-bit values are compared high word first. */
 static void emit_cond(struct emitter *e, const struct sp_cond *c, int fail)
@@ -211,7 +237,7 @@ static void emit_cond(struct emitter *e, const struct sp_cond *c, int fail)
 	if (e->bits32) {
 		/* Arguments of 32-bit ABIs are 32-bit registers; like
 		 * libseccomp, compare the low word with the value truncated. */
-		uint32_t ml = vl, dl = (uint32_t)c->value2;
+		uint32_t ml = vl, dl = (uint32_t)c->value2 & ml;
 		as_ld(a, lo_off, note);
 		switch (c->op) {
 		case SP_CMP_EQ: as_jcond(a, BPF_JEQ, vl, LBL_NEXT, fail, NULL); break;
@@ -258,7 +284,10 @@ static void emit_cond(struct emitter *e, const struct sp_cond *c, int fail)
 		as_jcond(a, c->op == SP_CMP_LT ? BPF_JGE : BPF_JGT, vl, fail, LBL_NEXT, NULL);
 		break;
 	case SP_CMP_MASKED_EQ: {
-		uint32_t dh = (uint32_t)(c->value2 >> 32), dl = (uint32_t)c->value2;
+		/* Bits of the expected value outside the mask are ignored,
+		 * as libseccomp (so runc and crun) does: masked, not "never
+		 * equal". */
+		uint32_t dh = (uint32_t)(c->value2 >> 32) & vh, dl = (uint32_t)c->value2 & vl;
 		as_ld(a, hi_off, note);
 		as_stmt(a, BPF_ALU | BPF_AND | BPF_K, vh, NULL);
 		as_jcond(a, BPF_JEQ, dh, LBL_NEXT, fail, NULL);
@@ -458,6 +487,8 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 			goto out;
 	}
 	qsort(h, n, sizeof(*h), cmp_handler);
+	for (size_t i = 0; i < n; i++)
+		order_by_precedence(&h[i]);
 	emit_tree(e, h, n);
 out:
 	free(h);
@@ -472,10 +503,12 @@ int sp_bpf_emit(const struct sp_policy *p, uint32_t abis, struct sp_bpf_prog *ou
 	abis &= p->abis;
 	if (!abis)
 		return sp_err_set(err, -EINVAL, "the policy covers none of the requested ABIs");
+	int r = sp_policy_check_ambiguous(p, abis, p->def, err);
+	if (r < 0)
+		return r;
 	struct emitter e = {.p = p, .def = sp_action_seccomp_ret(p->def)};
 	struct as *a = &e.as;
 	char note[96];
-	int r = 0;
 
 	/* Distinct AUDIT_ARCH values, in ABI order (x86_64 and x32 share one). */
 	uint32_t arches[SP_ABI_COUNT];

@@ -2,6 +2,7 @@
 #include "formats/read_util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,8 @@
 #include <strings.h>
 
 #include "core/abi.h"
+#include "core/log.h"
+#include "core/overlap.h"
 #include "core/util.h"
 
 void sp_rd_release(struct sp_rd *c)
@@ -190,7 +193,21 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 		if (c->rule_drop[i] || strcmp(o->name, name))
 			continue;
 		bool same_act = sp_action_equal(o->action, action);
+		bool either_soft = soft || c->rule_soft[i];
 		if (same_conds(o->cond, o->ncond, cond, ncond)) {
+			/* Between entries with includes/excludes this is how
+			 * shipped profiles read (containers-common: setns ALLOW,
+			 * and ERRNO unless CAP_SYS_ADMIN): libseccomp keeps the
+			 * first rule and silently ignores the second, so runc,
+			 * crun and Podman enforce the first.  We do the same and
+			 * say so; without includes/excludes it is a mistake. */
+			if (!same_act && either_soft) {
+				sp_warn("%s: %s: rule for \"%s\" (%s) has no effect: %s at %s comes first, and runc, crun "
+					"and Podman keep the first of two such rules",
+					c->file, where, name, sp_action_str(action, a1, sizeof(a1)),
+					sp_action_str(o->action, a2, sizeof(a2)), c->rule_where[i]);
+				return 0;
+			}
 			if (!same_act)
 				return sp_rd_error(c, node, where, err,
 						   "conflicting rules for \"%s\": %s here, %s at %s", name,
@@ -201,10 +218,38 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 			return sp_rd_error(c, node, where, err, "duplicate rule for \"%s\" (also at %s)", name,
 					   c->rule_where[i]);
 		}
-		if (o->ncond && ncond)
-			continue; /* OR of different conditions: fine */
+		if (o->ncond && ncond) {
+			/* OR of different conditions: fine unless one call can
+			 * match both with different actions (core/overlap.h).
+			 * The reader does not know the ABIs yet, so both widths
+			 * are tried: 32-bit ABIs compare only the low words. */
+			uint64_t w[6];
+			if (!same_act && (sp_cond_overlap(o->cond, o->ncond, cond, ncond, 64, w) ||
+					  sp_cond_overlap(o->cond, o->ncond, cond, ncond, 32, w)))
+				return sp_rd_error(c, node, where, err,
+						   "ambiguous rules for \"%s\": %s here and %s at %s can both "
+						   "match (e.g. arguments 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
+						   ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
+						   ") and which one wins is up to libseccomp's internals; make "
+						   "their conditions exclusive",
+						   name, sp_action_str(action, a1, sizeof(a1)),
+						   sp_action_str(o->action, a2, sizeof(a2)), c->rule_where[i], w[0], w[1],
+						   w[2], w[3], w[4], w[5]);
+			continue;
+		}
 		/* One unconditional, one conditional: libseccomp lets the
 		 * unconditional rule win, so the conditional one is dead. */
+		if (!same_act && either_soft) {
+			sp_warn("%s: %s: rule for \"%s\" (%s with conditions) has no effect: the unconditional "
+				"rule (%s) at %s wins in libseccomp, so in runc, crun and Podman",
+				c->file, ncond ? where : c->rule_where[i], name,
+				sp_action_str(ncond ? action : o->action, a1, sizeof(a1)),
+				sp_action_str(ncond ? o->action : action, a2, sizeof(a2)), ncond ? c->rule_where[i] : where);
+			if (ncond)
+				return 0;
+			c->rule_drop[i] = true;
+			continue;
+		}
 		if (!same_act)
 			return sp_rd_error(c, node, where, err,
 					   "conflicting rules for \"%s\": %s %s here, %s %s at %s (the unconditional "

@@ -71,7 +71,8 @@ int sp_rd_keys(const struct sp_rd *c, json_t *obj, const char *where, const char
 /* Adds rule (name, action, conditions) read at where.  soft: the entry
  * carried Docker includes/excludes, so an exact repeat of another rule is
  * the format's normal way of saying "in either case" and is merged.
- * Errors: unknown syscall, duplicate rule, conflicting actions, a
+ * Errors: unknown syscall, duplicate rule, conflicting actions, two
+ * conditional rules with different actions that can match one call, a
  * conditional rule overridden by an unconditional one with another action.
  * A rule whose action equals the default action is dropped (libseccomp
  * refuses such rules; runc and crun skip them). */

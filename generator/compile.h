@@ -26,6 +26,12 @@
  * an ABI is an error naming the syscall and the ABI.  A known name that does
  * not exist on one ABI (arch_prctl on aarch64) is inert there, like in runc.
  * The policy's ABIs may be 0: then the filter covers the native ABI only.
+ *
+ * Policies where two rules with different actions can match one call are
+ * refused (core/overlap.h), and so are programs that libseccomp exports
+ * broken (an ABI block that never loads the syscall number); rules for
+ * calls an ABI lacks are left out of that ABI's block, which avoids the
+ * one shape known to trigger that.
  */
 #ifndef SP_GENERATOR_COMPILE_H
 #define SP_GENERATOR_COMPILE_H
@@ -42,7 +48,13 @@ struct sp_compile_opts {
 	bool override_default;  /* use def instead of the policy's default action */
 	struct sp_action def;   /* e.g. {SP_ACT_TRACE,0} for check/--baseline, LOG for run --mode log */
 	uint32_t extra_abis;    /* ABIs to add besides p->abis (sp_abi_bit mask) */
+	bool trace_badarch;     /* a call on another ABI gets TRACE, not KILL_PROCESS (check) */
 };
+
+/* p as the compiler sees it with o: o's default action when it overrides,
+ * o's extra ABIs added, the native ABI when there is none.  A shallow copy
+ * (the rules are p's), for giving a second compiler the same policy. */
+struct sp_policy sp_compile_view(const struct sp_policy *p, const struct sp_compile_opts *o);
 
 /* Builds the filter into *out (release it with seccomp_release()).  o may be
  * NULL (the policy as it is).  Returns 0 or a negative code with err set. */
@@ -54,6 +66,15 @@ int sp_compile_ctx(const struct sp_policy *p, const struct sp_compile_opts *o, s
  * when the program exceeds the kernel's 4096-instruction limit. */
 int sp_compile_bpf(const struct sp_policy *p, const struct sp_compile_opts *o, struct sock_fprog *out,
 		   struct sp_err *err);
+
+/* sp_compile_bpf() in a child process that is killed after timeout_ms
+ * (0: in this process).  libseccomp 2.5.4 can loop forever inside
+ * seccomp_rule_add_array() on some rule sets (tests/fuzz/libseccomp-hang.txt),
+ * so run, check and record --baseline compile profiles they are given this
+ * way: a hostile profile costs the timeout, not a hang.  -ETIMEDOUT when
+ * the time ran out. */
+int sp_compile_bpf_isolated(const struct sp_policy *p, const struct sp_compile_opts *o, unsigned timeout_ms,
+			    struct sock_fprog *out, struct sp_err *err);
 
 /* Exports ctx as raw BPF into a malloc'ed buffer (libseccomp 2.5 has only
  * the fd variant, so this goes through a memfd). */

@@ -5,7 +5,7 @@
  * The input bytes are decoded into a policy (tests/fuzz/fuzz_policy.h),
  * then compiled.  Compilation may refuse the
  * policy, but only with a message; when it succeeds, the exported program
- * is run in our BPF interpreter (tests/unit/bpf_sim.c) on probes built
+ * is run in our BPF interpreter (generator/bpf_sim.c) on probes built
  * from the same input, and checked against what the policy says:
  *   - the program is one the kernel would accept and always returns;
  *   - an arch not in the policy, and on x86_64 an x32 number when x32 is
@@ -20,60 +20,10 @@
 #include <errno.h>
 #include <linux/seccomp.h>
 
+#include "formats/bpf_emit.h"
+#include "generator/verify.h"
 #include "tests/fuzz/fuzz_policy.h"
-#include "tests/unit/bpf_sim.h"
-
-static bool cond_true(const struct sp_cond *c, uint64_t a)
-{
-	switch (c->op) {
-	case SP_CMP_NE: return a != c->value;
-	case SP_CMP_LT: return a < c->value;
-	case SP_CMP_LE: return a <= c->value;
-	case SP_CMP_EQ: return a == c->value;
-	case SP_CMP_GE: return a >= c->value;
-	case SP_CMP_GT: return a > c->value;
-	/* libseccomp compares with the expected value masked too, so bits
-	 * of value2 outside the mask are ignored (not "never equal"). */
-	case SP_CMP_MASKED_EQ: return (a & c->value) == (c->value2 & c->value);
-	}
-	return false;
-}
-
-/* The policy's own verdict; false when it is ambiguous or not modelled. */
-static bool expected(const struct sp_policy *p, struct sp_action def, enum sp_abi abi, int64_t nr,
-		     const uint64_t *args, uint32_t *want)
-{
-	bool have = false;
-	struct sp_action got = def;
-	bool narrow = sp_abi_get(abi)->bits == 32;
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct sp_rule *r = &p->rules[i];
-		if (r->abis && !(r->abis & sp_abi_bit(abi)))
-			continue;
-		int64_t rn = sp_abi_syscall_nr(abi, r->name);
-		if (rn < 0 || rn != nr) /* -1: no such call on abi (i386 semop), not nr -1 */
-			continue;
-		bool match = true;
-		for (unsigned c = 0; c < r->ncond; c++) {
-			/* an invalid condition compiles only in a rule that is
-			 * dropped (its action is the default's): not modelled */
-			if (r->cond[c].arg > 5 || r->cond[c].op > SP_CMP_MASKED_EQ)
-				return false;
-			/* 32-bit ABIs compare 32-bit values: not modelled */
-			if (narrow && (r->cond[c].value >> 32 || r->cond[c].value2 >> 32))
-				return false;
-			match = match && cond_true(&r->cond[c], args[r->cond[c].arg]);
-		}
-		if (!match)
-			continue;
-		if (have && !sp_action_equal(got, r->action))
-			return false;
-		have = true;
-		got = r->action;
-	}
-	*want = sp_action_seccomp_ret(got);
-	return true;
-}
+#include "generator/bpf_sim.h"
 
 static bool policy_uses(const struct sp_policy *p, struct sp_action def, enum sp_act_kind k)
 {
@@ -85,6 +35,18 @@ static bool policy_uses(const struct sp_policy *p, struct sp_action def, enum sp
 	return false;
 }
 
+static bool refused_by_verify(const struct sp_policy *p, const struct sp_compile_opts *o, const struct sock_fprog *lib)
+{
+	struct sp_policy q = sp_compile_view(p, o);
+	struct sp_bpf_prog ours = {0};
+	struct sp_err err = {0};
+	if (sp_bpf_emit(&q, 0, &ours, &err) < 0)
+		return false; /* loaded unverified (with a warning) */
+	bool refused = sp_verify_filters(&q, q.abis, lib, ours.insns, ours.len, &err) < 0;
+	sp_bpf_prog_release(&ours);
+	return refused;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct input in = {data, size};
@@ -92,18 +54,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sp_policy *p = decode(&in, &o);
 	struct sp_err err = {0};
 	struct sock_fprog prog = {0};
-	if (sp_fuzz_libseccomp_may_hang(p, p->abis | o.extra_abis) ||
-	    sp_fuzz_semantics_differ(p, p->abis | o.extra_abis)) {
-		sp_policy_free(p);
-		return 0;
-	}
-	if (sp_compile_bpf(p, &o, &prog, &err) < 0) {
+	if (sp_fuzz_compile_bpf(p, &o, &prog, &err) < 0) {
 		SP_FUZZ_CHECK(err.code < 0 && !strncmp(err.msg, "compile: ", 9), "bad error %d '%s'", err.code,
 			      err.msg);
 		sp_policy_free(p);
 		return 0;
 	}
 	SP_FUZZ_CHECK(prog.len > 0 && prog.len <= 4096, "program length %u", prog.len);
+	/* run and check cross-check libseccomp's program against our emitter
+	 * and refuse it when they differ (generator/verify.h): a policy
+	 * libseccomp miscompiles never gets loaded, so it is not checked. */
+	if (refused_by_verify(p, &o, &prog)) {
+		free(prog.filter);
+		sp_policy_free(p);
+		return 0;
+	}
 
 	struct sp_action def = o.override_default ? o.def : p->def;
 	uint32_t abis = p->abis | o.extra_abis;
@@ -162,7 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (nr == mux1 || nr == mux2)
 				continue;
 			uint32_t want;
-			if (expected(p, def, abi, nr, pa, &want))
+			if (sp_fuzz_expected(p, def, abi, nr, pa, &want))
 				SP_FUZZ_CHECK(got == want, "%s nr %d args %#llx,%#llx,%#llx: got %#x, policy says %#x",
 					      ai->name, nr, (unsigned long long)pa[0], (unsigned long long)pa[1],
 					      (unsigned long long)pa[2], got, want);

@@ -100,22 +100,15 @@ static struct sp_policy *decode(struct input *in, struct sp_compile_opts *o)
 	return p;
 }
 
-/* Known libseccomp 2.5.4 hang (found by fuzz_compile): adding a second
- * conditional rule for a syscall that already has one, on a 64-bit ABI
- * that is not the library's native one (aarch64, mipsel64, riscv64), can
- * loop forever inside seccomp_rule_add_array() (e.g. two KILL_THREAD rules
- * on fadvise64_64 with conditions arg0 != 0xffffffff, arg4 < 2^61 and
- * < 2^61 - x).  The targets skip such policies so that the search goes on;
- * the reproducer is tests/fuzz/libseccomp-hang.txt. */
-static bool sp_fuzz_libseccomp_may_hang(const struct sp_policy *p, uint32_t abis)
+/* libseccomp 2.5.4 can loop forever inside seccomp_rule_add_array() when a
+ * syscall gets a second conditional rule (e.g. two ALLOW rules for read,
+ * each with arg0 != 0xffffffff and one more NE; native x86_64 too; see
+ * tests/fuzz/libseccomp-hang.txt).  run and check compile in a worker with
+ * a time limit (sp_compile_bpf_isolated()), and so do the targets for the
+ * policies that could hang: the others compile in-process, which is
+ * faster and keeps the search going. */
+static bool sp_fuzz_libseccomp_may_hang(const struct sp_policy *p)
 {
-	bool foreign64 = false;
-	for (int a = 0; a < SP_ABI_COUNT; a++)
-		if ((abis & sp_abi_bit((enum sp_abi)a)) && sp_abi_get((enum sp_abi)a)->bits == 64 &&
-		    (enum sp_abi)a != sp_abi_native())
-			foreign64 = true;
-	if (!foreign64)
-		return false;
 	for (size_t i = 0; i < p->nrules; i++)
 		for (size_t j = i + 1; j < p->nrules; j++)
 			if (p->rules[i].ncond && p->rules[j].ncond && !strcmp(p->rules[i].name, p->rules[j].name))
@@ -123,25 +116,73 @@ static bool sp_fuzz_libseccomp_may_hang(const struct sp_policy *p, uint32_t abis
 	return false;
 }
 
-/* Where libseccomp 2.5.4 and the policy's plain meaning part, found by
- * fuzz_compile/fuzz_bpf_emit and not compared (see the report of issue 9):
- *  - MASKED_EQ with bits of the expected value outside the mask:
- *    libseccomp masks the expected value too (so it can match), our
- *    emitter does not (never matches);
- *  - x86_64 and x32 in one filter: libseccomp compares x86_64 arguments
- *    as 32-bit values (only the low half), our emitter as 64-bit. */
-static bool sp_fuzz_semantics_differ(const struct sp_policy *p, uint32_t abis)
+static inline int sp_fuzz_compile_bpf(const struct sp_policy *p, const struct sp_compile_opts *o,
+				      struct sock_fprog *out, struct sp_err *err)
 {
-	bool both = (abis & sp_abi_bit(SP_ABI_X86_64)) && (abis & sp_abi_bit(SP_ABI_X32));
-	for (size_t i = 0; i < p->nrules; i++)
-		for (unsigned c = 0; c < p->rules[i].ncond && c < 6; c++) {
-			const struct sp_cond *k = &p->rules[i].cond[c];
-			if (k->op == SP_CMP_MASKED_EQ && (k->value2 & ~k->value))
-				return true;
-			if (both && (k->value >> 32 || k->value2 >> 32))
-				return true;
-		}
+	if (sp_fuzz_libseccomp_may_hang(p))
+		return sp_compile_bpf_isolated(p, o, 2000, out, err);
+	return sp_compile_bpf(p, o, out, err);
+}
+
+/* The policy's own meaning, for checking programs against it. */
+static inline bool cond_true(const struct sp_cond *c, uint64_t a)
+{
+	switch (c->op) {
+	case SP_CMP_NE: return a != c->value;
+	case SP_CMP_LT: return a < c->value;
+	case SP_CMP_LE: return a <= c->value;
+	case SP_CMP_EQ: return a == c->value;
+	case SP_CMP_GE: return a >= c->value;
+	case SP_CMP_GT: return a > c->value;
+	/* libseccomp compares with the expected value masked too, so bits
+	 * of value2 outside the mask are ignored (not "never equal"). */
+	case SP_CMP_MASKED_EQ: return (a & c->value) == (c->value2 & c->value);
+	}
 	return false;
+}
+
+/* The policy's own verdict; false when it is not modelled (invalid
+ * conditions) or ambiguous (compilers refuse those, core/overlap.h). */
+static inline bool sp_fuzz_expected(const struct sp_policy *p, struct sp_action def, enum sp_abi abi, int64_t nr,
+		     const uint64_t *args, uint32_t *want)
+{
+	bool have = false;
+	struct sp_action got = def;
+	bool narrow = sp_abi_get(abi)->bits == 32;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sp_rule *r = &p->rules[i];
+		if (r->abis && !(r->abis & sp_abi_bit(abi)))
+			continue;
+		int64_t rn = sp_abi_syscall_nr(abi, r->name);
+		if (rn < 0 || rn != nr) /* -1: no such call on abi (i386 semop), not nr -1 */
+			continue;
+		bool match = true;
+		for (unsigned c = 0; c < r->ncond; c++) {
+			/* an invalid condition compiles only in a rule that is
+			 * dropped (its action is the default's): not modelled */
+			if (r->cond[c].arg > 5 || r->cond[c].op > SP_CMP_MASKED_EQ)
+				return false;
+			/* 32-bit ABIs (x32 too) compare the low words of the
+			 * argument and of the values, as libseccomp does (and
+			 * core/overlap.h, formats/bpf_emit.c) */
+			struct sp_cond k = r->cond[c];
+			uint64_t a = args[k.arg];
+			if (narrow) {
+				a = (uint32_t)a;
+				k.value = (uint32_t)k.value;
+				k.value2 = (uint32_t)k.value2;
+			}
+			match = match && cond_true(&k, a);
+		}
+		if (!match)
+			continue;
+		if (have && !sp_action_equal(got, r->action))
+			return false;
+		have = true;
+		got = r->action;
+	}
+	*want = sp_action_seccomp_ret(got);
+	return true;
 }
 
 #endif

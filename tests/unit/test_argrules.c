@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* generator/args: argument rules from recorded values; the resulting
  * policies are compiled with libseccomp and run in our BPF interpreter
- * (tests/unit/bpf_sim.c) against allow/deny tables. */
+ * (generator/bpf_sim.c) against allow/deny tables. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 #include "generator/compile.h"
 #include "generator/generate.h"
 #include "formats/format.h"
-#include "tests/unit/bpf_sim.h"
+#include "generator/bpf_sim.h"
 #include "tests/unit/unit.h"
 
 #define RET_ALLOW    0x7fff0000u

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* formats/bpf_emit: our own BPF code generator, checked exhaustively
  * against libseccomp's filter for the same policy (generator/compile.c),
- * both run in tests/unit/bpf_sim.c: every syscall number 0..1100 of each
+ * both run in generator/bpf_sim.c: every syscall number 0..1100 of each
  * ABI, x32 numbers, -1 and out-of-range numbers, on every arch value. */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,7 +11,7 @@
 #include "core/util.h"
 #include "formats/bpf_emit.h"
 #include "generator/compile.h"
-#include "tests/unit/bpf_sim.h"
+#include "generator/bpf_sim.h"
 #include "tests/unit/unit.h"
 
 static const char *const names[] = {

@@ -12,7 +12,7 @@
  *     Docker reader and compiled by libseccomp, as `run`/`check` enforce it
  *     (Docker names are arch-neutral, so this one may allow a translated
  *     name on every ABI: docs/formats.md).
- * They run in tests/unit/bpf_sim.c over every syscall number 0..1100 of
+ * They run in generator/bpf_sim.c over every syscall number 0..1100 of
  * every ABI's arch value (and an unknown one), the x32 range, -1 and
  * numbers above the tables, the multiplexers with sub-calls 0..20.  Ours
  * and libseccomp's must decide the same everywhere, and all three must
@@ -36,7 +36,7 @@
 #include "formats/writers.h"
 #include "generator/compile.h"
 #include "generator/generate.h"
-#include "tests/unit/bpf_sim.h"
+#include "generator/bpf_sim.h"
 #include "tests/unit/unit.h"
 
 static const char *const recorded[] = {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* generator/compile: policies compiled by libseccomp, exported, and run in
- * our own BPF interpreter (tests/unit/bpf_sim.c) against allow/deny tables. */
+ * our own BPF interpreter (generator/bpf_sim.c) against allow/deny tables. */
 #include <errno.h>
 #include <seccomp.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 
 #include "core/abi.h"
 #include "generator/compile.h"
-#include "tests/unit/bpf_sim.h"
+#include "generator/bpf_sim.h"
 #include "tests/unit/unit.h"
 
 #define RET_ALLOW   0x7fff0000u

@@ -8,7 +8,7 @@
 #include "formats/bpf_emit.h"
 #include "generator/compile.h"
 #include "generator/generate.h"
-#include "tests/unit/bpf_sim.h"
+#include "generator/bpf_sim.h"
 #include "tests/unit/unit.h"
 
 static struct sp_recording *rec_of(enum sp_abi abi, const char *const *names)

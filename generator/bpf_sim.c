@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "tests/unit/bpf_sim.h"
+#include "generator/bpf_sim.h"
 
 #include <string.h>
 

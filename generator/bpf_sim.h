@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tests/unit/bpf_sim.h: a small classic-BPF interpreter for seccomp
- * programs, used as an independent oracle in tests.
+ * generator/bpf_sim.h: a small classic-BPF interpreter for seccomp
+ * programs: the oracle of the tests, and what `run` and `check` use to
+ * verify libseccomp's output against our own compiler (generator/verify.h).
  *
  * It runs a program on one struct seccomp_data the way the kernel's seccomp
  * filter does: 32-bit loads from the data at 4-byte aligned offsets below

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * generator/verify.h: check libseccomp's program against a second compiler.
+ *
+ * libseccomp 2.5.4 miscompiles some rule sets without any error: an ABI
+ * block that never loads the syscall number, or two rules whose argument
+ * checks it merges into one tree so that a call matching neither gets a
+ * rule's action (found by tests/fuzz/fuzz_compile, see
+ * tests/fuzz/libseccomp-hang.txt).  run and check therefore compile the
+ * profile twice, with libseccomp (what runc and crun would load) and with
+ * our own emitter (formats/bpf_emit.c, differential-fuzzed against
+ * libseccomp), and run both programs in the interpreter (bpf_sim.h) on the
+ * same calls: every syscall number 0..1100 of every ABI of the policy
+ * (x32 with its bit set), -1 and a few numbers above the tables, with
+ * argument vectors built from every condition's boundaries for the numbers
+ * that have conditional rules.  Any difference is an error that names the
+ * call, its arguments and both answers.
+ *
+ *     if (sp_verify_filters(p, abis, &lib, ours.insns, ours.len, &err) < 0) ...
+ *
+ * Not compared: socketcall and ipc on the ABIs that multiplex them (there
+ * the rules' conditions are applied to the multiplexer's own arguments by
+ * both compilers, and which of two overlapping sub-call rules wins is not
+ * defined).
+ */
+#ifndef SP_GENERATOR_VERIFY_H
+#define SP_GENERATOR_VERIFY_H
+
+#include <linux/filter.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/policy.h"
+
+/* p with its ABIs (abis: sp_abi_bit mask, the ABIs both programs cover),
+ * lib: libseccomp's program, ours: the second one.  0 when they agree on
+ * every probe; -EPROTO with err naming the first difference. */
+int sp_verify_filters(const struct sp_policy *p, uint32_t abis, const struct sock_fprog *lib,
+		      const struct sock_filter *ours, size_t ours_len, struct sp_err *err);
+
+#endif
