@@ -133,6 +133,43 @@ static int get_errno_ret(const struct sp_rd *c, json_t *obj, const char *where, 
 	return 0;
 }
 
+/* Podman and CRI-O (containers/common) also read "errno"/"defaultErrno":
+ * an errno name or a decimal that, when set, wins over errnoRet.  Docker
+ * and runc ignore the key, so the two must agree when both are there; a
+ * name alone is honoured (it is what Podman does) with a warning that
+ * Docker would return EPERM instead. */
+static int get_errno_name(const struct sp_rd *c, json_t *obj, const char *where, const char *key,
+			  const char *ret_key, struct sp_action *a, struct sp_err *err)
+{
+	const char *s = NULL;
+	int r = sp_rd_str(c, obj, where, key, false, &s, err);
+	if (r < 0 || !s || !*s)
+		return r;
+	json_t *v = json_object_get(obj, key);
+	if (a->kind != SP_ACT_ERRNO && a->kind != SP_ACT_TRACE) {
+		char b[32];
+		return sp_rd_error(c, v, where, err, "\"%s\" is only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
+				   key, sp_action_str(*a, b, sizeof(b)));
+	}
+	uint64_t n;
+	int e = sp_parse_u64(s, 4094, &n) ? (int)n : sp_errno_from_name(s);
+	if (e < 0 || e > 4094)
+		return sp_rd_error(c, v, where, err, "\"%s\": unknown errno \"%s\" (a name like \"EPERM\", or a number up to 4094)",
+				   key, s);
+	json_t *ret = json_object_get(obj, ret_key);
+	if (ret && !json_is_null(ret) && a->data != (uint32_t)e)
+		return sp_rd_error(c, v, where, err,
+				   "\"%s\": \"%s\" (%d) and \"%s\": %u disagree (Podman and CRI-O use the first, "
+				   "Docker the second)",
+				   key, s, e, ret_key, a->data);
+	if (!ret || json_is_null(ret))
+		sp_warn("%s: %s: \"%s\": \"%s\" is read by Podman and CRI-O only; Docker ignores it and "
+			"returns EPERM (add \"%s\": %d)",
+			c->file, where, key, s, ret_key, e);
+	a->data = (uint32_t)e;
+	return 0;
+}
+
 static int read_abi_name(const struct sp_rd *c, json_t *arr, const char *where, size_t i, enum sp_abi *out,
 			 struct sp_err *err)
 {
@@ -353,7 +390,7 @@ static int read_args(const struct sp_rd *c, json_t *args, const char *where, str
 static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect d, const struct env *e,
 		      struct sp_policy *p, struct sp_err *err)
 {
-	static const char *const docker_keys[] = {"names", "name", "action", "errnoRet", "args",
+	static const char *const docker_keys[] = {"names", "name", "action", "errnoRet", "errno", "args",
 						  "comment", "includes", "excludes", NULL};
 	static const char *const oci_keys[] = {"names", "action", "errnoRet", "args", NULL};
 	if (!json_is_object(ent))
@@ -377,7 +414,8 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 	struct sp_action act;
 	bool has;
 	if ((r = get_action(c, ent, w, "action", true, &has, &act, err)) < 0 ||
-	    (r = get_errno_ret(c, ent, w, "errnoRet", &act, err)) < 0)
+	    (r = get_errno_ret(c, ent, w, "errnoRet", &act, err)) < 0 ||
+	    (d == D_DOCKER && (r = get_errno_name(c, ent, w, "errno", "errnoRet", &act, err)) < 0))
 		return r;
 	struct sp_cond cond[6];
 	uint8_t ncond = 0;
@@ -448,8 +486,9 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 static int read_object(struct sp_rd *c, json_t *o, const char *where, enum dialect d, const struct env *e,
 		       struct sp_policy **out, struct sp_err *err)
 {
-	static const char *const docker_keys[] = {"defaultAction", "defaultErrnoRet", "architectures", "archMap",
-						  "flags", "listenerPath", "listenerMetadata", "syscalls", NULL};
+	static const char *const docker_keys[] = {"defaultAction", "defaultErrnoRet", "defaultErrno", "architectures",
+						  "archMap", "flags", "listenerPath", "listenerMetadata", "syscalls",
+						  NULL};
 	static const char *const oci_keys[] = {"defaultAction", "defaultErrnoRet", "architectures", "flags",
 					       "listenerPath", "listenerMetadata", "syscalls", NULL};
 	static const char *const k8s_keys[] = {"defaultAction", "architectures", "flags", "listenerPath",
@@ -470,7 +509,8 @@ static int read_object(struct sp_rd *c, json_t *o, const char *where, enum diale
 	struct sp_action def;
 	bool has;
 	if ((r = get_action(c, o, where, "defaultAction", true, &has, &def, err)) < 0 ||
-	    (r = get_errno_ret(c, o, where, "defaultErrnoRet", &def, err)) < 0)
+	    (r = get_errno_ret(c, o, where, "defaultErrnoRet", &def, err)) < 0 ||
+	    (d == D_DOCKER && (r = get_errno_name(c, o, where, "defaultErrno", "defaultErrnoRet", &def, err)) < 0))
 		return r;
 	if (def.kind == SP_ACT_NOTIFY)
 		return sp_rd_error(c, json_object_get(o, "defaultAction"), where, err,
@@ -649,15 +689,18 @@ static json_t *load_json_quiet(const char *data, size_t len)
 	return root;
 }
 
+/* Keys of the Docker (and containers/common) profile that the OCI object
+ * lacks: "defaultErrno"/"errno" are Podman's errno names. */
 static bool has_docker_keys(json_t *root)
 {
-	if (json_object_get(root, "archMap"))
+	if (json_object_get(root, "archMap") || json_object_get(root, "defaultErrno"))
 		return true;
 	json_t *sc = json_object_get(root, "syscalls"), *ent;
 	size_t i;
 	json_array_foreach(sc, i, ent)
 		if (json_object_get(ent, "name") || json_object_get(ent, "includes") ||
-		    json_object_get(ent, "excludes") || json_object_get(ent, "comment"))
+		    json_object_get(ent, "excludes") || json_object_get(ent, "comment") ||
+		    json_object_get(ent, "errno"))
 			return true;
 	return false;
 }
