@@ -345,8 +345,12 @@ static int eval_filter(const struct sp_rd *c, json_t *f, const char *where, bool
 	return 0;
 }
 
+/* *split: an argument is compared more than once.  runc and crun then add
+ * every condition of the entry as a rule of its own (so they are OR-ed,
+ * not AND-ed; libseccomp refuses two comparisons of one argument in one
+ * rule), and so do we, with a warning. */
 static int read_args(const struct sp_rd *c, json_t *args, const char *where, struct sp_cond *cond, uint8_t *ncond,
-		     struct sp_err *err)
+		     bool *split, struct sp_err *err)
 {
 	static const char *const keys[] = {"index", "value", "valueTwo", "op", NULL};
 	if (json_array_size(args) > 6)
@@ -377,11 +381,7 @@ static int read_args(const struct sp_rd *c, json_t *args, const char *where, str
 			return sp_rd_error(c, json_object_get(a, "valueTwo"), w, err,
 					   "\"valueTwo\" is only used by SCMP_CMP_MASKED_EQ");
 		for (uint8_t j = 0; j < *ncond; j++)
-			if (cond[j].arg == index)
-				return sp_rd_error(c, a, w, err,
-						   "a second condition on argument %llu: runc and crun OR conditions on "
-						   "one argument, libseccomp ANDs them; write one entry per alternative",
-						   (unsigned long long)index);
+			*split = *split || cond[j].arg == index;
 		cond[(*ncond)++] = (struct sp_cond){(uint8_t)index, cop, v1, v2};
 	}
 	return 0;
@@ -421,8 +421,14 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 	uint8_t ncond = 0;
 	char wa[300];
 	snprintf(wa, sizeof(wa), "%s.args", w);
-	if (args && (r = read_args(c, args, wa, cond, &ncond, err)) < 0)
+	bool split = false;
+	if (args && (r = read_args(c, args, wa, cond, &ncond, &split, err)) < 0)
 		return r;
+	if (split)
+		sp_warn("%s: %s: an argument is compared more than once, so runc and crun make each of these %u "
+			"conditions a rule of its own: any one of them lets the call through (OR, not AND); "
+			"write one entry per alternative to say so",
+			c->file, wa, ncond);
 	/* Validate names before evaluating conditions: a typo in a rule that
 	 * does not apply here is still a typo. */
 	char wn[300];
@@ -476,8 +482,10 @@ static int read_entry(struct sp_rd *c, json_t *ent, const char *w, enum dialect 
 			snprintf(wi, sizeof(wi), "%s", wn);
 		else
 			snprintf(wi, sizeof(wi), "%s[%zu]", wn, i);
-		if ((r = sp_rd_add_rule(c, p, node, wi, inc || exc, s, act, cond, ncond, comment, err)) < 0)
-			return r;
+		for (uint8_t k = 0; k < (split ? ncond : 1); k++)
+			if ((r = sp_rd_add_rule(c, p, node, wi, inc || exc, s, act, split ? &cond[k] : cond,
+						split ? 1 : ncond, comment, err)) < 0)
+				return r;
 	}
 	return 0;
 }

@@ -163,9 +163,20 @@ START_TEST(docker_errors)
 	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 6, \"value\": 1,"
 			 " \"op\": \"SCMP_CMP_EQ\"}]}"),
 		"$.syscalls[0].args[0]", "\"index\": 6 is out of range");
-	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1,"
-			 " \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, \"value\": 2, \"op\": \"SCMP_CMP_EQ\"}]}"),
-		"$.syscalls[0].args[1]", "second condition on argument 0");
+	/* one argument compared twice: runc and crun make every condition a
+	 * rule of its own (OR), and so do we */
+	struct sp_policy *sp = rd_ok(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": ["
+					    "{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 0, "
+					    "\"value\": 2, \"op\": \"SCMP_CMP_EQ\"}, {\"index\": 1, \"value\": 3, "
+					    "\"op\": \"SCMP_CMP_EQ\"}]}"),
+				     NULL);
+	ck_assert_uint_eq(sp->nrules, 3);
+	for (size_t i = 0; i < 3; i++) {
+		ck_assert_uint_eq(sp->rules[i].ncond, 1);
+		ck_assert_uint_eq(sp->rules[i].action.kind, SP_ACT_ALLOW);
+	}
+	ck_assert_uint_eq(sp->rules[0].cond[0].value + sp->rules[1].cond[0].value + sp->rules[2].cond[0].value, 6);
+	sp_policy_free(sp);
 	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1,"
 			 " \"op\": \"SCMP_CMP_EQUAL\"}]}"),
 		"unknown operator \"SCMP_CMP_EQUAL\"", NULL);
