@@ -6,6 +6,7 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/abi.h"
 #include "core/argspec.h"
@@ -92,6 +93,36 @@ static int compare(const struct sp_policy *p, enum sp_abi abi, const struct sock
 	return 0;
 }
 
+bool sp_verify_mux_ambiguous(const struct sp_policy *p, enum sp_abi abi, int64_t nr)
+{
+	if (nr < 0 || !sp_argspec_abi_multiplexes(abi))
+		return false;
+	const char *mux = nr == sp_abi_syscall_nr(abi, "socketcall") ? "socketcall"
+			  : nr == sp_abi_syscall_nr(abi, "ipc")      ? "ipc"
+								     : NULL;
+	if (!mux)
+		return false;
+	bool have = false;
+	struct sp_action seen = {0};
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sp_rule *r = &p->rules[i];
+		if ((r->abis && !(r->abis & sp_abi_bit(abi))) || sp_action_equal(r->action, p->def))
+			continue;
+		/* libseccomp's pseudo numbers: -101..-120 socketcall calls,
+		 * -201..-224 ipc calls */
+		int pnr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, r->name);
+		bool reaches = !strcmp(r->name, mux) ||
+			       (mux[0] == 's' ? pnr <= -101 && pnr >= -120 : pnr <= -201 && pnr >= -224);
+		if (!reaches)
+			continue;
+		if (have && !sp_action_equal(seen, r->action))
+			return true;
+		have = true;
+		seen = r->action;
+	}
+	return false;
+}
+
 int sp_verify_filters(const struct sp_policy *p, uint32_t abis, const struct sock_fprog *lib,
 		      const struct sock_filter *ours, size_t ours_len, struct sp_err *err)
 {
@@ -112,14 +143,9 @@ int sp_verify_filters(const struct sp_policy *p, uint32_t abis, const struct soc
 		enum sp_abi abi = (enum sp_abi)a;
 		if (!(abis & sp_abi_bit(abi)))
 			continue;
-		int64_t mux1 = -1, mux2 = -1;
-		if (sp_argspec_abi_multiplexes(abi)) {
-			mux1 = sp_abi_syscall_nr(abi, "socketcall");
-			mux2 = sp_abi_syscall_nr(abi, "ipc");
-		}
 		int base = abi == SP_ABI_X32 ? (int)SP_X32_SYSCALL_BIT : 0;
 		for (int nr = 0; nr <= VERIFY_MAX_NR && r == 0; nr++)
-			if (nr != mux1 && nr != mux2)
+			if (!sp_verify_mux_ambiguous(p, abi, base + nr))
 				r = compare(p, abi, lib, ours, ours_len, base + nr, &vals, err);
 		/* -1 (a tracer's "skip") and a number above every table; x32
 		 * numbers on x86_64 without x32 are the bad-arch action, which

@@ -18,18 +18,21 @@
  *
  *     if (sp_verify_filters(p, abis, &lib, ours.insns, ours.len, &err) < 0) ...
  *
- * Not compared: socketcall and ipc on the ABIs that multiplex them (there
- * the rules' conditions are applied to the multiplexer's own arguments by
- * both compilers, and which of two overlapping sub-call rules wins is not
- * defined).
+ * Not compared: socketcall and ipc on the ABIs that multiplex them when
+ * rules with different actions reach them (their own rules, and those of
+ * the calls they stand for, e.g. socket on i386): which one wins there is
+ * not defined (libseccomp: its tree order; our emitter: the strongest
+ * action, like the kernel between stacked filters).
  */
 #ifndef SP_GENERATOR_VERIFY_H
 #define SP_GENERATOR_VERIFY_H
 
 #include <linux/filter.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/abi.h"
 #include "core/err.h"
 #include "core/policy.h"
 
@@ -38,5 +41,10 @@
  * every probe; -EPROTO with err naming the first difference. */
 int sp_verify_filters(const struct sp_policy *p, uint32_t abis, const struct sock_fprog *lib,
 		      const struct sock_filter *ours, size_t ours_len, struct sp_err *err);
+
+/* Whether nr is a multiplexer (socketcall, ipc) on abi that rules with
+ * different actions reach: the one place where the two compilers may
+ * legitimately differ. */
+bool sp_verify_mux_ambiguous(const struct sp_policy *p, enum sp_abi abi, int64_t nr);
 
 #endif

@@ -57,39 +57,6 @@ static bool modelled(const struct sp_policy *p, uint32_t arch, int64_t nr)
 	return nr != sp_abi_syscall_nr(abi, "socketcall") && nr != sp_abi_syscall_nr(abi, "ipc");
 }
 
-/* Whether nr is a multiplexer (socketcall, ipc) on arch's ABI that rules
- * with different actions reach (its own rules and those of the calls it
- * stands for): which one wins there is not defined (libseccomp: its tree
- * order; ours: the strongest action), so the two are not compared. */
-static bool mux_ambiguous(const struct sp_policy *p, uint32_t arch, int64_t nr)
-{
-	enum sp_abi abi = sp_abi_classify(arch, (int)nr);
-	if (abi == SP_ABI_UNKNOWN || nr < 0)
-		return false;
-	const char *mux = nr == sp_abi_syscall_nr(abi, "socketcall") ? "socketcall"
-			  : nr == sp_abi_syscall_nr(abi, "ipc")      ? "ipc"
-								     : NULL;
-	if (!mux)
-		return false;
-	bool have = false;
-	struct sp_action seen = {0};
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct sp_rule *r = &p->rules[i];
-		if ((r->abis && !(r->abis & sp_abi_bit(abi))) || sp_action_equal(r->action, p->def))
-			continue;
-		int pnr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, r->name);
-		bool reaches = !strcmp(r->name, mux) ||
-			       (mux[0] == 's' ? pnr <= -101 && pnr >= -120 : pnr <= -201 && pnr >= -224);
-		if (!reaches)
-			continue;
-		if (have && !sp_action_equal(seen, r->action))
-			return true;
-		have = true;
-		seen = r->action;
-	}
-	return false;
-}
-
 static void add_value(uint64_t *v, size_t *n, size_t cap, uint64_t x)
 {
 	if (*n < cap)
@@ -201,7 +168,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 						      (unsigned long long)args[3], got, model);
 					continue;
 				}
-				if (broken || refused || mux_ambiguous(p, arches[a], nrs[k]))
+				if (broken || refused ||
+				    sp_verify_mux_ambiguous(p, sp_abi_classify(arches[a], (int)nrs[k]), nrs[k]))
 					continue;
 				SP_FUZZ_CHECK(got == want,
 					      "arch %#x nr %lld args %#llx %#llx %#llx %#llx: ours %#x, libseccomp %#x",
