@@ -50,9 +50,6 @@ tcase "recording schema: recordings written by the tool validate" t_schema_writt
 
 t_schema_record() {
 	schema_env
-	if "$SP" record --help | grep -q "not available in this build yet"; then
-		skip "record is not built yet (issue 3)"
-	fi
 	"$SP" record -o r.json -- /bin/sh -c 'ls / >/dev/null; exit 3' || [ $? -eq 3 ]
 	$CHECK r.json || fail "a recording made by 'record' does not validate"
 	"$SP" record -c -o r2.json -- /bin/true 2>/dev/null
