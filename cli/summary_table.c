@@ -81,7 +81,18 @@ struct print_ctx {
 	FILE *out;
 	bool several;
 	bool any;
+	bool timed; /* made with record -c: times and errors were measured */
 };
+
+/* Times and errors are only measured at exit stops, which only record -c
+ * asks for: a recording without them has no time anywhere. */
+static bool recording_timed(struct sp_sysc *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i]->time_ns || v[i]->errors)
+			return true;
+	return false;
+}
 
 static void print_section(const struct section *sec, bool first, void *vctx)
 {
@@ -90,6 +101,14 @@ static void print_section(const struct section *sec, bool first, void *vctx)
 	c->any = true;
 	if (c->several)
 		fprintf(out, "%sSystem call usage on ABI %s:\n", first ? "" : "\n", sp_abi_name(sec->abi));
+	if (!c->timed) {
+		const char *r = "--------- ----------------\n";
+		fprintf(out, "    calls syscall\n%s", r);
+		for (size_t i = 0; i < sec->n; i++)
+			fprintf(out, "%9" PRIu64 " %s\n", sec->rows[i].s->calls, sec->rows[i].name);
+		fprintf(out, "%s%9" PRIu64 " total\n", r, sec->calls);
+		return;
+	}
 	const char *rule = "------ ----------- ----------- --------- --------- ----------------\n";
 	fprintf(out, "%% time     seconds  usecs/call     calls    errors syscall\n%s", rule);
 	for (size_t i = 0; i < sec->n; i++) {
@@ -122,9 +141,12 @@ void sp_summary_print(FILE *out, const struct sp_recording *rec)
 		if (v[i]->calls)
 			with_calls |= sp_abi_bit(v[i]->abi);
 	c.several = __builtin_popcount(with_calls) > 1;
+	c.timed = recording_timed(v, n);
 	for_each_section(rec, print_section, &c);
 	if (!c.any)
 		fprintf(out, "no system calls recorded\n");
+	else if (!c.timed)
+		fprintf(out, "(times and errors are measured only by 'record -c')\n");
 }
 
 static void json_section(const struct section *sec, bool first, void *vctx)
@@ -155,6 +177,11 @@ static void json_section(const struct section *sec, bool first, void *vctx)
 int sp_summary_write_json(FILE *out, const struct sp_recording *rec, struct sp_err *err)
 {
 	json_t *root = json_object(), *jabis = json_object();
+	size_t n = 0;
+	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(rec, &n);
+	/* false: made without record -c, the time and error fields are 0
+	 * because nothing measured them */
+	json_object_set_new(root, "timed", json_boolean(recording_timed(v, n)));
 	for_each_section(rec, json_section, jabis);
 	json_object_set_new(root, "abis", jabis);
 	int r = json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

@@ -10,7 +10,8 @@
  * sorted by time, then calls, then name.  Time is the wall-clock time
  * between a call's entry and its exit as the tracer saw them; it is only
  * measured with `record -c` (the fast default mode never stops at exits),
- * so without it the time columns are zero and rows sort by calls.
+ * and so are errors: without it the table has only calls (sorted by calls)
+ * and says why, and the JSON has "timed": false.
  */
 #ifndef SP_CLI_SUMMARY_TABLE_H
 #define SP_CLI_SUMMARY_TABLE_H

@@ -163,7 +163,16 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 row = [r for r in d["abis"]["x86_64"]["syscalls"] if r["syscall"] == "chdir"][0]
 assert row["calls"] == 40 and row["errors"] == 0, row
+assert d["timed"] is True
 PY
+	# without -c nothing measured times or errors: only calls are shown
+	"$SP" record -o u.json -- "$HELPERS/rec_count" 2 2 10 2>/dev/null
+	"$SP" summary u.json >u.txt
+	head -1 u.txt | grep -Eq '^ +calls syscall$' || fail "untimed summary header: $(head -2 u.txt)"
+	grep -Eq '^ +40 chdir$' u.txt || fail "untimed summary lacks the chdir row"
+	assert_contains u.txt "(times and errors are measured only by 'record -c')"
+	assert_not_contains u.txt "% time"
+	"$SP" summary --json u.json | python3 -c 'import json, sys; assert json.load(sys.stdin)["timed"] is False'
 	# -c measures errors: 1 ENOENT per the failing stat in "ls /nonexistent"
 	"$SP" record -c -o e.json -- ls /nonexistent-sp-test 2>/dev/null || true
 	[ "$(meta e.json 'sum(s["errors"] for s in d["abis"]["x86_64"])')" -ge 1 ] || fail "no errors counted"
