@@ -19,6 +19,7 @@
  * the profile lets execve through, that one is not a violation.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,38 @@ struct report {
 	int deny_errno;
 };
 
+/* For a call the profile allows only under conditions: " (conditions did
+ * not match: arg1=0x5413)", with the values the tracer recorded for the
+ * arguments the rules look at (the argument table of core/argspec.h says
+ * which calls have their values recorded). */
+static void append_failed_args(const struct report *rp, const struct violation *v, char *buf, size_t len)
+{
+	size_t at = strlen(buf);
+	at += (size_t)snprintf(buf + at, len - at, " (conditions did not match");
+	bool wanted[6] = {false};
+	for (size_t i = 0; i < rp->p->nrules; i++) {
+		const struct sp_rule *r = &rp->p->rules[i];
+		if (v->name && !strcmp(r->name, v->name) && (!r->abis || (r->abis & sp_abi_bit(v->abi))))
+			for (unsigned k = 0; k < r->ncond; k++)
+				wanted[r->cond[k].arg] = true;
+	}
+	const struct sp_sysc *s = sp_recording_sysc(rp->rec, v->abi, v->nr, false);
+	const char *sep = ": ";
+	for (unsigned k = 0; s && k < 6 && at < len; k++) {
+		const struct sp_argset *set = &s->args[k];
+		if (!wanted[k] || !set->used || !set->nvalues)
+			continue;
+		at += (size_t)snprintf(buf + at, len - at, "%sarg%u=", sep, k);
+		for (unsigned j = 0; j < set->nvalues && j < 4 && at < len; j++)
+			at += (size_t)snprintf(buf + at, len - at, "%s%#" PRIx64, j ? "," : "", set->values[j]);
+		if ((set->nvalues > 4 || set->overflow) && at < len)
+			at += (size_t)snprintf(buf + at, len - at, ",...");
+		sep = " ";
+	}
+	if (at < len)
+		snprintf(buf + at, len - at, ")");
+}
+
 static const char *what_profile_does(const struct report *rp, const struct violation *v, char *buf, size_t len)
 {
 	if (!((rp->p->abis | sp_abi_bit(sp_abi_native())) & sp_abi_bit(v->abi))) {
@@ -184,7 +217,7 @@ static const char *what_profile_does(const struct report *rp, const struct viola
 	struct sp_action a = sp_cli_policy_action(rp->p, rp->p->def, v->name ? v->name : "", v->abi, &cond);
 	sp_action_str(a, buf, len);
 	if (cond)
-		snprintf(buf + strlen(buf), len - strlen(buf), " (conditions did not match)");
+		append_failed_args(rp, v, buf, len);
 	return buf;
 }
 
@@ -205,7 +238,7 @@ static int write_text(FILE *out, void *ctx, struct sp_err *err)
 		rp->deny ? ", each denied" : "");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct violation *v = &c->v[i];
-		char act[80], nrbuf[32];
+		char act[256], nrbuf[32];
 		snprintf(nrbuf, sizeof(nrbuf), "#%lld", (long long)v->nr);
 		fprintf(out, "  %-8s %-20s %6llu call%s  first pid %-7d %s  (profile: %s)\n", sp_abi_name(v->abi),
 			v->name ? v->name : nrbuf, (unsigned long long)v->count, v->count == 1 ? " " : "s",
@@ -247,7 +280,7 @@ static int write_json(FILE *out, void *ctx, struct sp_err *err)
 		json_object_set_new(root, "deny_errno", json_integer(rp->deny_errno));
 	for (size_t i = 0; i < c->n; i++) {
 		const struct violation *v = &c->v[i];
-		char act[80];
+		char act[256];
 		json_t *o = json_object();
 		json_object_set_new(o, "abi", json_string(sp_abi_name(v->abi)));
 		json_object_set_new(o, "syscall", jstr(v->name));

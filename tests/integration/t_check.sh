@@ -134,3 +134,22 @@ t_check_interrupted() {
 	assert_contains err "interrupted by signal 15"
 }
 tcase "check: an interrupted run without violations gives no verdict (exit 2)" t_check_interrupted
+
+t_check_shows_failed_args() {
+	# a call the profile allows only for other argument values: the report
+	# shows the values that did not match (recorded by the argument table)
+	"$SP" record -o rec.json -- "$HELPERS/args_victim" base >/dev/null
+	"$SP" generate --args -f docker -o p.json rec.json 2>/dev/null
+	local st=0
+	"$SP" check --profile p.json -o r.txt -- "$HELPERS/args_victim" extra-family >/dev/null 2>err || st=$?
+	[ "$st" -eq 1 ] || fail "check exited $st: $(cat err)"
+	grep -Eq '^  x86_64 +socket .*\(profile: errno:EPERM \(conditions did not match: arg0=0xa( |\))' r.txt ||
+		fail "socket(AF_INET6) not shown with its family: $(cat r.txt)"
+	"$SP" check --json --profile p.json -o r.json -- "$HELPERS/args_victim" extra-family >/dev/null 2>&1 || true
+	python3 - r.json <<'PY'
+import json, sys
+v = [v for v in json.load(open(sys.argv[1]))["violations"] if v["syscall"] == "socket"][0]
+assert "arg0=0xa" in v["profile_action"], v
+PY
+}
+tcase "check: a conditional rule's violation shows the argument values" t_check_shows_failed_args
