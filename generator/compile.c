@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/param.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -390,6 +392,7 @@ int sp_compile_bpf_isolated(const struct sp_policy *p, const struct sp_compile_o
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return sp_err_sys(err, "compile: pipe");
 	fflush(NULL); /* the child exits with _exit(), but be safe about buffers */
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
@@ -399,6 +402,14 @@ int sp_compile_bpf_isolated(const struct sp_policy *p, const struct sp_compile_o
 	}
 	if (pid == 0) {
 		close(fds[0]);
+		/* Never outlive the caller (a looping libseccomp would spin
+		 * forever as an orphan), and stop on our own when the CPU
+		 * time is up even if nobody is left to kill us. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
+		rlim_t cpu = timeout_ms / 1000 + 2;
+		setrlimit(RLIMIT_CPU, &(struct rlimit){cpu, cpu + 1});
 		child_compile(fds[1], p, o);
 	}
 	close(fds[1]);

@@ -150,6 +150,22 @@ JSON
 	# the worker was killed and reaped: no seccomp-profile process is left
 	# whose parent is this test shell
 	! pgrep -P $$ -x seccomp-profile >/dev/null || fail "a compiler process was left behind"
+	# killing the caller takes the compiler with it (no orphan left looping)
+	SECCOMP_PROFILE_COMPILE_TIMEOUT=60 "$SP" run --profile hang.json -- touch ran 2>/dev/null &
+	local parent=$! child="" i
+	for i in $(seq 1 50); do
+		child=$(pgrep -P "$parent" || true)
+		[ -z "$child" ] || break
+		sleep 0.1
+	done
+	[ -n "$child" ] || fail "no compiler process under run"
+	kill -9 "$parent"
+	wait "$parent" 2>/dev/null || true
+	for i in $(seq 1 50); do
+		kill -0 "$child" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$child" 2>/dev/null || fail "the compiler $child outlived run"
 	SECCOMP_PROFILE_COMPILE_TIMEOUT=soon "$SP" run --profile hang.json -- touch ran 2>err && fail "bad timeout accepted"
 	assert_contains err "SECCOMP_PROFILE_COMPILE_TIMEOUT: 'soon' is not a number of seconds from 1 to 3600"
 	assert_status 2 env SECCOMP_PROFILE_COMPILE_TIMEOUT=0 "$SP" run --profile hang.json -- touch ran
