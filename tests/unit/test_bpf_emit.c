@@ -52,6 +52,10 @@ static struct sp_policy *policy(uint32_t abis, struct sp_action def)
 	r = sp_policy_add_rule(p, "madvise", sp_action_allow());
 	r->ncond = 1;
 	r->cond[0] = (struct sp_cond){2, SP_CMP_LT, 0x100000000ull, 0};
+	/* MASKED_EQ with expected bits outside the mask: masked (libseccomp) */
+	r = sp_policy_add_rule(p, "ftruncate", sp_action_allow()); /* x86_64 77: 7 | nr, all vectors */
+	r->ncond = 1;
+	r->cond[0] = (struct sp_cond){2, SP_CMP_MASKED_EQ, 0xff, 0x1ff};
 	/* a rule for one ABI only */
 	r = sp_policy_add_rule(p, "modify_ldt", sp_action_allow());
 	r->abis = sp_abi_bit(SP_ABI_I386);
@@ -68,6 +72,9 @@ static const uint64_t argv_[][6] = {
 	{0x2000, 6, 0x5, 0xffffffff00000002ull, 0x800000000ull},
 	{0xfff, 0, 0x100000004ull, 0x6, 0x7ffffffffull},
 	{0x1000, 6, 0xffffffffull, 0x100000002ull, 0x7fffffff1ull},
+	{0, 0, 0xff},
+	{0, 0, 0x1ff},
+	{0, 0, 0x7f},
 };
 
 static void compare(uint32_t abis, struct sp_action def)
@@ -187,6 +194,52 @@ START_TEST(notes_name_syscalls)
 }
 END_TEST
 
+/* Where rules of several names meet at a multiplexer (i386 socketcall:
+ * its own rule and socket's companion), the strongest action is tried
+ * first whatever the rule order; elsewhere rules that can both match with
+ * different actions are refused. */
+START_TEST(multiplexer_precedence_and_ambiguity)
+{
+	struct sp_err err = {0};
+	for (int order = 0; order < 2; order++) {
+		struct sp_policy *p = sp_policy_new(sp_action_errno(EPERM));
+		p->abis = sp_abi_bit(SP_ABI_I386);
+		struct sp_action trap = {SP_ACT_TRAP, 0}, trace = {SP_ACT_TRACE, 7};
+		for (int k = 0; k < 2; k++) {
+			if ((k == 0) == (order == 0)) {
+				struct sp_rule *r = sp_policy_add_rule(p, "socketcall", trap);
+				r->ncond = 1;
+				r->cond[0] = (struct sp_cond){4, SP_CMP_GT, 0, 0};
+			} else {
+				sp_policy_add_rule(p, "socket", trace);
+			}
+		}
+		struct sp_bpf_prog ours;
+		ck_assert_msg(sp_bpf_emit(p, 0, &ours, &err) == 0, "%s", err.msg);
+		uint64_t both[6] = {1, 0, 0, 0, 5, 0}, sock[6] = {1, 0, 0, 0, 0, 0}, other[6] = {3, 0, 0, 0, 5, 0};
+		ck_assert_uint_eq(sp_bpf_eval(ours.insns, ours.len, 0x40000003u, 102, both), 0x00030000u);
+		ck_assert_uint_eq(sp_bpf_eval(ours.insns, ours.len, 0x40000003u, 102, sock), 0x7ff00007u);
+		ck_assert_uint_eq(sp_bpf_eval(ours.insns, ours.len, 0x40000003u, 102, other), 0x00030000u);
+		sp_bpf_prog_release(&ours);
+		sp_policy_free(p);
+	}
+	/* the same two actions on one direct number: refused, naming both */
+	struct sp_policy *p = sp_policy_new(sp_action_errno(EPERM));
+	p->abis = sp_abi_bit(SP_ABI_X86_64);
+	struct sp_rule *r = sp_policy_add_rule(p, "ioctl", (struct sp_action){SP_ACT_TRAP, 0});
+	r->ncond = 1;
+	r->cond[0] = (struct sp_cond){1, SP_CMP_EQ, 0x5401, 0};
+	sp_policy_add_rule(p, "ioctl", sp_action_allow());
+	struct sp_bpf_prog ours;
+	ck_assert_int_eq(sp_bpf_emit(p, 0, &ours, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "ambiguous rules for \"ioctl\" on x86_64"), "%s", err.msg);
+	struct sock_fprog lib;
+	ck_assert_int_eq(sp_compile_bpf(p, NULL, &lib, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "compile: ambiguous rules"), "%s", err.msg);
+	sp_policy_free(p);
+}
+END_TEST
+
 static Suite *bpf_emit_suite(void)
 {
 	Suite *s = suite_create("bpf_emit");
@@ -198,6 +251,7 @@ static Suite *bpf_emit_suite(void)
 	tcase_add_test(tc, same_as_libseccomp_arm);
 	tcase_add_test(tc, long_programs);
 	tcase_add_test(tc, notes_name_syscalls);
+	tcase_add_test(tc, multiplexer_precedence_and_ambiguity);
 	suite_add_tcase(s, tc);
 	return s;
 }
