@@ -428,7 +428,7 @@ int sp_compile_bpf_isolated(const struct sp_policy *p, const struct sp_compile_o
 	} else if (r == 0) {
 		r = -EIO;
 	}
-	if (r == -ETIMEDOUT)
+	if (r < 0) /* timed out, or a broken answer: the worker is done either way */
 		kill(pid, SIGKILL);
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -444,7 +444,8 @@ int sp_compile_bpf_isolated(const struct sp_policy *p, const struct sp_compile_o
 	if (r < 0) {
 		free(body);
 		return sp_err_set(err, -EIO, "compile: the compiler process failed (%s)",
-				  WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no complete answer");
+				  WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL ? strsignal(WTERMSIG(status))
+										   : "no complete answer");
 	}
 	if (w.code < 0) {
 		sp_err_set(err, w.code, "%s", (char *)body);
