@@ -8,24 +8,25 @@
  * plus an unknown one, for the numbers of every rule, the socketcall/ipc
  * multiplexers with every sub-call number the rules use, -1, x32 numbers
  * and numbers above the tables, with argument vectors on both sides of
- * every condition's boundary.  Every verdict must be the same.  The test
- * in tests/unit/test_bpf_emit.c does this exhaustively for a few fixed
- * policies; this one varies the policy.
+ * every condition's boundary.
  *
- * Known libseccomp 2.5.4 bug, not compared: with some rule sets (every
- * rule on an ABI naming a multiplexed-only call like i386 semop, or a rule
- * for a call the ABI lacks next to conditional ones) the exported program
- * omits the load of the syscall number in that ABI's block, compares the
- * arch value against syscall numbers and so gives every call there one
- * verdict (tests/fuzz/libseccomp-hang.txt has a reproducer).  Such ABI
- * blocks are recognised by their first instruction and skipped.
+ * Where the policy's meaning is modelled (sp_fuzz_expected(): an ABI of
+ * the policy, not a multiplexer), our verdict must be the policy's.
+ * Elsewhere ours and libseccomp's must be the same, except where they may
+ * legitimately differ (a multiplexer that rules with different actions
+ * reach, sp_verify_mux_ambiguous()) and where libseccomp's program is
+ * wrong and run/check would refuse it (sp_verify_filters() finds a
+ * difference, or an ABI block never loads the syscall number; see
+ * tests/fuzz/libseccomp-hang.txt).  The test in tests/unit/test_bpf_emit.c
+ * does the comparison exhaustively for a few fixed policies; this one
+ * varies the policy.
  */
 #include <errno.h>
 
 #include "formats/bpf_emit.h"
+#include "generator/bpf_sim.h"
 #include "generator/verify.h"
 #include "tests/fuzz/fuzz_policy.h"
-#include "generator/bpf_sim.h"
 
 /* The libseccomp bug above: the block that the arch check jumps to for
  * arch does not start by loading seccomp_data.nr (nor returns at once). */

@@ -3,19 +3,23 @@
  * Fuzz target: policy compilation (sp_compile_ctx / sp_compile_bpf).
  *
  * The input bytes are decoded into a policy (tests/fuzz/fuzz_policy.h),
- * then compiled.  Compilation may refuse the
- * policy, but only with a message; when it succeeds, the exported program
- * is run in our BPF interpreter (generator/bpf_sim.c) on probes built
- * from the same input, and checked against what the policy says:
+ * then compiled the way run and check do: libseccomp (in a worker with a
+ * time limit when it could loop), then the cross-check against our own
+ * emitter (generator/verify.h).  Compilation may refuse the policy, but
+ * only with a message; when the program would be loaded, it is run in our
+ * BPF interpreter (generator/bpf_sim.c) on probes built from the same
+ * input, and checked against what the policy says:
  *   - the program is one the kernel would accept and always returns;
  *   - an arch not in the policy, and on x86_64 an x32 number when x32 is
  *     not in the policy, gets KILL_PROCESS (never the thread kill);
  *   - SECCOMP_RET_KILL_THREAD appears only if the policy asked for it;
  *   - for (ABI, nr) outside the multiplexers (socketcall, ipc) the verdict
- *     is the action of the rules that match, OR-ed, else the default; when
- *     matching rules disagree the policy is ambiguous and not checked.
- * On 32-bit ABIs arguments are 32-bit: probes and condition values there
- * are checked only when they fit.
+ *     is the action of the rules that match, OR-ed, else the default
+ *     (rules with different actions that can both match are refused
+ *     before, core/overlap.h).
+ * On 32-bit ABIs only the low words of arguments and values are compared,
+ * as libseccomp does; so does the model.  So these probes also test that
+ * the cross-check's own probes are enough to catch libseccomp's errors.
  */
 #include <errno.h>
 #include <linux/seccomp.h>
