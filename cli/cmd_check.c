@@ -32,6 +32,7 @@
 #include "cli/run_common.h"
 #include "core/abi.h"
 #include "core/log.h"
+#include "core/overlap.h"
 #include "core/util.h"
 #include "formats/json_util.h"
 #include "generator/compile.h"
@@ -389,6 +390,14 @@ int cmd_check(int argc, char **argv)
 	}
 	struct sp_compile_opts co;
 	q = check_policy(p, &co);
+	/* The check filter turns every stopping action into TRACE, which can
+	 * hide rules that overlap with different actions: ask the profile as
+	 * run would enforce it. */
+	if (sp_policy_check_ambiguous(p, sp_compile_view(p, &co).abis, p->def, &err) < 0) {
+		sp_err_prefix(&err, "%s: compile", profile);
+		sp_cli_fail(&err, SP_EXIT_USAGE);
+		goto out;
+	}
 	if (sp_cli_compile(q, &co, &prog, &err) < 0) {
 		if (err.code) {
 			sp_err_prefix(&err, "%s", profile);

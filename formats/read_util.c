@@ -221,11 +221,11 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 		if (o->ncond && ncond) {
 			/* OR of different conditions: fine unless one call can
 			 * match both with different actions (core/overlap.h).
-			 * The reader does not know the ABIs yet, so both widths
-			 * are tried: 32-bit ABIs compare only the low words. */
+			 * Compared as 64-bit values here; rules that meet only in
+			 * their low words are refused by the compilers, which
+			 * know whether a 32-bit ABI is in the policy. */
 			uint64_t w[6];
-			if (!same_act && (sp_cond_overlap(o->cond, o->ncond, cond, ncond, 64, w) ||
-					  sp_cond_overlap(o->cond, o->ncond, cond, ncond, 32, w)))
+			if (!same_act && sp_cond_overlap(o->cond, o->ncond, cond, ncond, 64, w))
 				return sp_rd_error(c, node, where, err,
 						   "ambiguous rules for \"%s\": %s here and %s at %s can both "
 						   "match (e.g. arguments 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
