@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,5 +54,12 @@ static inline char *sp_fuzz_cstr(const uint8_t *data, size_t size)
 			abort();                                                                    \
 		}                                                                                   \
 	} while (0)
+
+/* Warnings (skipped names, rules with no effect) are not what the
+ * targets check, and printing them slows the search down. */
+__attribute__((constructor)) static void sp_fuzz_quiet(void)
+{
+	sp_log_level = SP_LOG_QUIET;
+}
 
 #endif
