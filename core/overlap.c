@@ -113,6 +113,8 @@ static bool set_min(const struct arg_set *s, uint64_t width, uint64_t *x)
 bool sp_cond_overlap(const struct sp_cond *a, unsigned na, const struct sp_cond *b, unsigned nb,
 		     unsigned bits, uint64_t witness[6])
 {
+	if (na > 6 || nb > 6) /* a rule has at most one condition per argument */
+		return false;
 	uint64_t width = bits == 32 ? UINT32_MAX : UINT64_MAX;
 	struct arg_set s[6];
 	for (int i = 0; i < 6; i++)

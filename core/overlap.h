@@ -34,7 +34,8 @@
  * each AND-ed; either may be empty) when arguments are `bits` (32 or 64)
  * wide.  On true, witness (may be NULL) receives the smallest such value
  * of every argument (0 for arguments no condition names).  An invalid
- * condition (index > 5, unknown operator) never holds. */
+ * condition (index > 5, unknown operator) never holds, nor does a list of
+ * more than six. */
 bool sp_cond_overlap(const struct sp_cond *a, unsigned na, const struct sp_cond *b, unsigned nb,
 		     unsigned bits, uint64_t witness[6]);
 
