@@ -42,6 +42,13 @@
 int sp_verify_filters(const struct sp_policy *p, uint32_t abis, const struct sock_fprog *lib,
 		      const struct sock_filter *ours, size_t ours_len, struct sp_err *err);
 
+/* The structural check: every instruction of prog that reads the
+ * accumulator sees the same source (seccomp_data word, and masks applied
+ * to it) on every path.  libseccomp's merged argument trees have broken
+ * that; our emitter never does.  0, or -EPROTO with err naming the
+ * instruction.  sp_verify_filters() runs it on libseccomp's program. */
+int sp_verify_accumulator(const struct sock_fprog *prog, struct sp_err *err);
+
 /* Whether nr is a multiplexer (socketcall, ipc) on abi that rules with
  * different actions reach: the one place where the two compilers may
  * legitimately differ. */
