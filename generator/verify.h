@@ -12,9 +12,11 @@
  * libseccomp), and run both programs in the interpreter (bpf_sim.h) on the
  * same calls: every syscall number 0..1100 of every ABI of the policy
  * (x32 with its bit set), -1 and a few numbers above the tables, with
- * argument vectors built from every condition's boundaries for the numbers
- * that have conditional rules.  Any difference is an error that names the
- * call, its arguments and both answers.
+ * argument vectors built from every condition's boundaries (and every high
+ * word of them with every low word) for the numbers that have conditional
+ * rules.  Any difference is an error that names the call, its arguments and
+ * both answers.  Then sp_verify_accumulator() checks libseccomp's program
+ * structurally, for what the probes miss.
  *
  *     if (sp_verify_filters(p, abis, &lib, ours.insns, ours.len, &err) < 0) ...
  *
