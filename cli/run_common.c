@@ -146,11 +146,16 @@ int sp_cli_compile(const struct sp_policy *p, const struct sp_compile_opts *co, 
 	struct sp_bpf_prog ours = {0};
 	struct sp_err e2 = {0};
 	if (sp_bpf_emit(&q, 0, &ours, &e2) < 0) {
-		sp_warn("cannot cross-check libseccomp's filter (%s); loading it unverified", e2.msg);
-		return 0;
+		/* e.g. more conditional rules for one call than the emitter
+		 * takes: the structural check still runs */
+		sp_warn("cannot compile the profile a second time (%s); libseccomp's filter gets the "
+			"structural check only",
+			e2.msg);
+		r = sp_verify_accumulator(out, err);
+	} else {
+		r = sp_verify_filters(&q, q.abis, out, ours.insns, ours.len, err);
+		sp_bpf_prog_release(&ours);
 	}
-	r = sp_verify_filters(&q, q.abis, out, ours.insns, ours.len, err);
-	sp_bpf_prog_release(&ours);
 	if (r < 0) {
 		free(out->filter);
 		out->filter = NULL;
