@@ -169,10 +169,34 @@ static bool nr_in_range(enum sp_abi abi, int64_t nr)
 }
 
 /* libseccomp's pseudo numbers for the socketcall (-101..-120) and ipc
- * (-201..-224) sub-calls on ABIs that multiplex them. */
+ * (-201..-224) sub-calls on ABIs that multiplex them: the multiplexer, and
+ * the call number (argument 0). */
+static const char *mux_of_pseudo(int nr, uint32_t *call)
+{
+	const char *mux = nr <= -101 && nr >= -120 ? "socketcall" : nr <= -201 && nr >= -224 ? "ipc" : NULL;
+	if (mux && call)
+		*call = (uint32_t)(-nr % 100);
+	return mux;
+}
+
 static bool is_mux_pseudo(int nr)
 {
-	return (nr <= -101 && nr >= -120) || (nr <= -201 && nr >= -224);
+	return mux_of_pseudo(nr, NULL) != NULL;
+}
+
+const char *sp_abi_multiplexer(enum sp_abi abi, const char *name, uint32_t *call)
+{
+	if ((int)abi < 0 || abi >= SP_ABI_COUNT || !name)
+		return NULL;
+	return mux_of_pseudo(seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name), call);
+}
+
+bool sp_abi_syscall_exists(enum sp_abi abi, const char *name)
+{
+	if ((int)abi < 0 || abi >= SP_ABI_COUNT || !name)
+		return false;
+	int nr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name);
+	return nr >= 0 || is_mux_pseudo(nr);
 }
 
 /* The kernel's direct number for a multiplexed name libseccomp resolves to

@@ -91,6 +91,17 @@ int64_t sp_abi_syscall_nr(enum sp_abi abi, const char *name);
 /* true when libseccomp knows name at all, on any ABI (a typo check). */
 bool sp_abi_syscall_known(const char *name);
 
+/* On the ABIs that multiplex socket and SysV IPC calls (i386, s390, ppc,
+ * MIPS o32) libseccomp gives those names pseudo numbers, reached through
+ * socketcall (-101..-120) or ipc (-201..-224): the multiplexer's name,
+ * with *call (may be NULL) receiving the call number its argument 0
+ * carries; NULL for every other name or ABI. */
+const char *sp_abi_multiplexer(enum sp_abi abi, const char *name, uint32_t *call);
+
+/* name exists on abi: a number of its own, or through a multiplexer.
+ * false for names the ABI lacks (mmap2 on x86_64) and unknown names. */
+bool sp_abi_syscall_exists(enum sp_abi abi, const char *name);
+
 /* Bit for abi in a uint32_t ABI mask. */
 static inline uint32_t sp_abi_bit(enum sp_abi abi)
 {

@@ -2,7 +2,6 @@
 #include "formats/bpf_emit.h"
 
 #include <errno.h>
-#include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,23 +376,6 @@ static void emit_tree(struct emitter *e, const struct handler *h, size_t n)
 	emit_tree(e, h + mid, n - mid);
 }
 
-/* Kernel number of name on abi.  libseccomp gives the socket and SysV IPC
- * calls of multiplexing ABIs (i386, s390, ppc, MIPS o32) pseudo numbers
- * although the kernel also has direct numbers for them (i386 socket = 359
- * since Linux 4.3); those are found through the number -> name direction.
- * *mux_pnr receives the pseudo number (or 0). */
-static int64_t kernel_nr(enum sp_abi abi, const char *name, int *mux_pnr)
-{
-	*mux_pnr = 0;
-	int pnr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name);
-	if ((pnr <= -101 && pnr >= -120) || (pnr <= -201 && pnr >= -224))
-		*mux_pnr = pnr;
-	/* The direct number of a multiplexed call too (core/abi.c finds it);
-	 * the pseudo number must be looked at first, since a name with a
-	 * direct number also needs its multiplexer companion. */
-	return sp_abi_syscall_nr(abi, name);
-}
-
 static struct handler *handler_for(struct handler *h, size_t *n, int64_t nr, const char *name)
 {
 	for (size_t j = 0; j < *n; j++)
@@ -447,9 +429,13 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 				goto out;
 			}
 		}
-		int pnr;
-		int64_t nr = kernel_nr(abi, rule->name, &pnr);
-		if (nr < 0 && !pnr) {
+		/* The kernel's number; socket and SysV IPC calls of multiplexing
+		 * ABIs also (or only) go through socketcall/ipc, which
+		 * libseccomp names with pseudo numbers: both forms get the rule. */
+		uint32_t call;
+		const char *muxname = sp_abi_multiplexer(abi, rule->name, &call);
+		int64_t nr = sp_abi_syscall_nr(abi, rule->name);
+		if (nr < 0 && !muxname) {
 			if (!sp_abi_syscall_known(rule->name)) {
 				r = sp_err_set(err, -EINVAL, "unknown syscall '%s' on ABI '%s'", rule->name,
 					       sp_abi_name(abi));
@@ -459,7 +445,7 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 		}
 		if (nr >= 0 && (r = handler_add(handler_for(h, &n, nr, rule->name), rule, err)) < 0)
 			goto out;
-		if (!pnr)
+		if (!muxname)
 			continue;
 		/* Like libseccomp: the multiplexed form goes through
 		 * socketcall/ipc with argument 0 = the call number.  libseccomp
@@ -470,7 +456,7 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 		 * the same so that the C header and `run` agree; dropping them
 		 * all allowed more than libseccomp (tests/fuzz/fuzz_bpf_emit). */
 		static char ipc[] = "ipc", socketcall[] = "socketcall";
-		char *mux = pnr <= -201 ? ipc : socketcall;
+		char *mux = !strcmp(muxname, "ipc") ? ipc : socketcall;
 		int64_t mnr = sp_abi_syscall_nr(abi, mux);
 		if (mnr < 0)
 			continue;
@@ -478,8 +464,7 @@ static int emit_rules(struct emitter *e, enum sp_abi abi, struct sp_err *err)
 		c->name = mux;
 		c->action = rule->action;
 		c->ncond = 0;
-		c->cond[c->ncond++] =
-			(struct sp_cond){0, SP_CMP_EQ, (uint64_t)(pnr <= -201 ? -pnr % 200 : -pnr % 100), 0};
+		c->cond[c->ncond++] = (struct sp_cond){0, SP_CMP_EQ, call, 0};
 		for (unsigned k = 0; k < rule->ncond; k++)
 			if (rule->cond[k].arg != 0)
 				c->cond[c->ncond++] = rule->cond[k];

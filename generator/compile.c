@@ -72,14 +72,6 @@ fail:
 	return sp_err_set(err, r, "compile: cannot set up a filter for ABI '%s': %s", ai->name, strerror(-r));
 }
 
-/* Names libseccomp resolves on ai to a pseudo number other than the
- * socketcall/ipc ones (which stand for a multiplexed call that exists). */
-static bool absent_on(const struct sp_abi_info *ai, const char *name)
-{
-	int pnr = seccomp_syscall_resolve_name_arch(ai->scmp_token, name);
-	return pnr < 0 && !(pnr <= -101 && pnr >= -120) && !(pnr <= -201 && pnr >= -224);
-}
-
 /* Whether another rule for rule's name on abi allows every call rule
  * does, unconditionally, with the same action. */
 static bool covered(const struct sp_policy *p, const struct sp_rule *rule, enum sp_abi abi)
@@ -199,7 +191,7 @@ int sp_compile_ctx(const struct sp_policy *p, const struct sp_compile_opts *o, s
 			 * exports a block that never loads the syscall number
 			 * and so gives every call the default action
 			 * (tests/fuzz/libseccomp-hang.txt). */
-			if (absent_on(ai, rule->name))
+			if (!sp_abi_syscall_exists((enum sp_abi)a, rule->name))
 				continue;
 			/* A conditional rule under an unconditional one with the
 			 * same action adds nothing (readers already drop it), and

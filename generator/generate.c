@@ -181,20 +181,6 @@ void sp_gen_opts_init(struct sp_gen_opts *o)
 	o->def = sp_action_errno(EPERM);
 }
 
-/* Does name exist as a real syscall on abi? (libseccomp gives a negative
- * pseudo number for names it knows that the ABI lacks, and -1 for names it
- * does not know at all.) */
-static bool exists_on(enum sp_abi abi, const char *name)
-{
-	int nr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, name);
-	/* The socket and SysV IPC calls of multiplexing ABIs (i386 socket,
-	 * semop) resolve to pseudo numbers -101..-120 / -201..-224 but do
-	 * exist: directly (since Linux 4.3) and through socketcall/ipc, both
-	 * of which a rule for the name covers.  Treating them as missing left
-	 * every socket call out of `--arch i386` (found by test_bypass). */
-	return nr >= 0 || (nr <= -101 && nr >= -120) || (nr <= -201 && nr >= -224);
-}
-
 /* The unconditional rule for (name, action), created if absent. */
 static struct sp_rule *rule_for(struct sp_policy *p, const char *name, struct sp_action act)
 {
@@ -213,7 +199,7 @@ static struct sp_rule *allow_where_exists(struct sp_policy *p, const char *name,
 {
 	uint32_t where = 0;
 	for (int a = 0; a < SP_ABI_COUNT; a++)
-		if ((mask & sp_abi_bit((enum sp_abi)a)) && exists_on((enum sp_abi)a, name))
+		if ((mask & sp_abi_bit((enum sp_abi)a)) && sp_abi_syscall_exists((enum sp_abi)a, name))
 			where |= sp_abi_bit((enum sp_abi)a);
 	if (!where)
 		return NULL;
@@ -259,7 +245,7 @@ static char *provenance(const struct sp_sysc *s)
 static void translate(struct sp_policy *p, const char *name, enum sp_abi to)
 {
 	const char *abi = sp_abi_name(to);
-	bool found = exists_on(to, name);
+	bool found = sp_abi_syscall_exists(to, name);
 	if (found)
 		allow_where_exists(p, name, sp_abi_bit(to), 0, NULL);
 	for (size_t i = 0; i < SP_ARRAY_SIZE(equivalents); i++) {
@@ -267,7 +253,7 @@ static void translate(struct sp_policy *p, const char *name, enum sp_abi to)
 			continue;
 		for (size_t j = 0; j < SP_ARRAY_SIZE(equivalents[i].to) && equivalents[i].to[j]; j++) {
 			const char *eq = equivalents[i].to[j];
-			if (!exists_on(to, eq))
+			if (!sp_abi_syscall_exists(to, eq))
 				continue;
 			_cleanup_free_ char *c = xasprintf("translated from %s for %s", name, abi);
 			struct sp_rule *r = allow_where_exists(p, eq, sp_abi_bit(to), SP_ORIGIN_TRANSLATED, c);

@@ -297,11 +297,8 @@ bool sp_verify_mux_ambiguous(const struct sp_policy *p, enum sp_abi abi, int64_t
 		const struct sp_rule *r = &p->rules[i];
 		if ((r->abis && !(r->abis & sp_abi_bit(abi))) || sp_action_equal(r->action, p->def))
 			continue;
-		/* libseccomp's pseudo numbers: -101..-120 socketcall calls,
-		 * -201..-224 ipc calls */
-		int pnr = seccomp_syscall_resolve_name_arch(sp_abi_get(abi)->scmp_token, r->name);
-		bool reaches = !strcmp(r->name, mux) ||
-			       (mux[0] == 's' ? pnr <= -101 && pnr >= -120 : pnr <= -201 && pnr >= -224);
+		const char *via = sp_abi_multiplexer(abi, r->name, NULL);
+		bool reaches = !strcmp(r->name, mux) || (via && !strcmp(via, mux));
 		if (!reaches)
 			continue;
 		if (have && !sp_action_equal(seen, r->action))

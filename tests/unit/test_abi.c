@@ -97,6 +97,27 @@ START_TEST(lookups)
 }
 END_TEST
 
+START_TEST(multiplexed_calls)
+{
+	uint32_t call = 0;
+	ck_assert_str_eq(sp_abi_multiplexer(SP_ABI_I386, "semop", &call), "ipc");
+	ck_assert_uint_eq(call, 1); /* SEMOP */
+	ck_assert_str_eq(sp_abi_multiplexer(SP_ABI_I386, "socket", &call), "socketcall");
+	ck_assert_uint_eq(call, 1); /* SYS_SOCKET */
+	ck_assert_str_eq(sp_abi_multiplexer(SP_ABI_I386, "recvmmsg", &call), "socketcall");
+	ck_assert_uint_eq(call, 19);
+	ck_assert_ptr_null(sp_abi_multiplexer(SP_ABI_X86_64, "socket", NULL));
+	ck_assert_ptr_null(sp_abi_multiplexer(SP_ABI_I386, "read", NULL));
+	/* exists: own number, or through a multiplexer; not what the ABI lacks */
+	ck_assert(sp_abi_syscall_exists(SP_ABI_I386, "semop"));
+	ck_assert(sp_abi_syscall_exists(SP_ABI_X86_64, "semop"));
+	ck_assert(sp_abi_syscall_exists(SP_ABI_I386, "mmap2"));
+	ck_assert(!sp_abi_syscall_exists(SP_ABI_X86_64, "mmap2"));
+	ck_assert(!sp_abi_syscall_exists(SP_ABI_AARCH64, "arch_prctl"));
+	ck_assert(!sp_abi_syscall_exists(SP_ABI_X86_64, "no_such_call"));
+}
+END_TEST
+
 static Suite *abi_suite(void)
 {
 	Suite *s = suite_create("abi");
@@ -105,6 +126,7 @@ static Suite *abi_suite(void)
 	tcase_add_test(tc, names_per_abi);
 	tcase_add_test(tc, numbers_per_abi);
 	tcase_add_test(tc, lookups);
+	tcase_add_test(tc, multiplexed_calls);
 	suite_add_tcase(s, tc);
 	return s;
 }
