@@ -39,13 +39,16 @@ static bool policy_uses(const struct sp_policy *p, struct sp_action def, enum sp
 	return false;
 }
 
+/* What sp_cli_compile() (cli/run_common.c) decides after libseccomp: the
+ * cross-check, or only the structural one when our emitter cannot take
+ * the policy. */
 static bool refused_by_verify(const struct sp_policy *p, const struct sp_compile_opts *o, const struct sock_fprog *lib)
 {
 	struct sp_policy q = sp_compile_view(p, o);
 	struct sp_bpf_prog ours = {0};
 	struct sp_err err = {0};
 	if (sp_bpf_emit(&q, 0, &ours, &err) < 0)
-		return false; /* loaded unverified (with a warning) */
+		return sp_verify_accumulator(lib, &err) < 0;
 	bool refused = sp_verify_filters(&q, q.abis, lib, ours.insns, ours.len, &err) < 0;
 	sp_bpf_prog_release(&ours);
 	return refused;
