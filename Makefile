@@ -159,10 +159,20 @@ build/helpers/%: tests/helpers/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HELPER_CFLAGS) $< -o $@ -lpthread
 
-build/helpers/%-m32: tests/helpers/%.c
+# The kernel's <asm/...> headers for -m32: Debian's gcc-multilib provides
+# /usr/include/asm as a link to the biarch x86_64-linux-gnu/asm headers, but
+# it conflicts with the cross compilers (gcc-aarch64-linux-gnu...) and apt
+# removes it when one of them is installed.  Our own link does not depend
+# on it.
+M32_INC := build/helpers/m32-include
+$(M32_INC)/asm:
+	$(Q)mkdir -p $(@D)
+	$(Q)ln -sfn /usr/include/$(shell $(CC) -print-multiarch 2>/dev/null || echo x86_64-linux-gnu)/asm $@
+
+build/helpers/%-m32: tests/helpers/%.c | $(M32_INC)/asm
 	$(call say,VICTIM32,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -m32 $(HELPER_CFLAGS) $< -o $@ -lpthread
+	$(Q)$(CC) -m32 -idirafter $(M32_INC) $(HELPER_CFLAGS) $< -o $@ -lpthread
 
 $(BUILD)/fuzz/fuzz_%-replay: $(BUILD)/tests/fuzz/fuzz_%.o $(BUILD)/tests/fuzz/replay_main.o $(LIB)
 	$(call say,LINK,$@)
