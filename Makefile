@@ -8,7 +8,8 @@
 #   make golden           regenerate tests/golden/ after an intended output change
 #   make fuzz             libFuzzer (clang) on every tests/fuzz target, FUZZ_SECONDS each
 #   make fuzz-replay      replay the committed fuzz corpora (part of check)
-#   make install          PREFIX=/usr/local DESTDIR= (binary, man page, completion)
+#   make install          PREFIX=/usr/local DESTDIR= (binary, man page, completion,
+#                         Podman/CRI-O hook in HOOKSDIR)
 #   make format           clang-format every C file
 #
 #   DEVELOPER=1           add -Werror (CI builds this way)
@@ -20,6 +21,9 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# Where Podman and CRI-O look for hooks.d entries (their default; both also
+# read /etc/containers/oci/hooks.d).
+HOOKSDIR  ?= /usr/share/containers/oci/hooks.d
 DESTDIR   ?=
 
 CC        ?= cc
@@ -242,10 +246,13 @@ install: $(BIN)
 	if [ -f scripts/seccomp-profile.bash ]; then \
 		install -d $(DESTDIR)$(BASHCOMPDIR) && \
 		install -m 0644 scripts/seccomp-profile.bash $(DESTDIR)$(BASHCOMPDIR)/seccomp-profile; fi
+	install -d $(DESTDIR)$(HOOKSDIR)
+	sed 's|@BINDIR@|$(BINDIR)|' scripts/oci-hook.json.in >$(DESTDIR)$(HOOKSDIR)/seccomp-profile.json
+	chmod 0644 $(DESTDIR)$(HOOKSDIR)/seccomp-profile.json
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/seccomp-profile $(DESTDIR)$(MANDIR)/man1/seccomp-profile.1 \
-	      $(DESTDIR)$(BASHCOMPDIR)/seccomp-profile
+	      $(DESTDIR)$(BASHCOMPDIR)/seccomp-profile $(DESTDIR)$(HOOKSDIR)/seccomp-profile.json
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELPER_SRC) $(wildcard */*.h tests/*/*.h)
@@ -254,6 +261,6 @@ clean:
 	rm -rf build seccomp-profile
 
 help:
-	@sed -n '2,17s/^# \{0,1\}//p' Makefile
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

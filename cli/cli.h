@@ -67,5 +67,6 @@ int cmd_check(int argc, char **argv);
 int cmd_summary(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
+int cmd_oci_hook(int argc, char **argv);
 
 #endif

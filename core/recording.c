@@ -94,7 +94,35 @@ void sp_recording_free(struct sp_recording *rec)
 	for (size_t i = 0; i < m->nescaped; i++)
 		free(m->escaped[i]);
 	free(m->escaped);
+	sp_container_meta_free(m->container);
 	free(rec);
+}
+
+struct sp_container_meta *sp_container_meta_dup(const struct sp_container_meta *c)
+{
+	if (!c)
+		return NULL;
+	struct sp_container_meta *d = xcalloc(1, sizeof(*d));
+	d->id = c->id ? xstrdup(c->id) : NULL;
+	d->runtime = c->runtime ? xstrdup(c->runtime) : NULL;
+	d->bundle = c->bundle ? xstrdup(c->bundle) : NULL;
+	d->rootfs = c->rootfs ? xstrdup(c->rootfs) : NULL;
+	d->hostname = c->hostname ? xstrdup(c->hostname) : NULL;
+	d->observed_from = c->observed_from ? xstrdup(c->observed_from) : NULL;
+	return d;
+}
+
+void sp_container_meta_free(struct sp_container_meta *c)
+{
+	if (!c)
+		return;
+	free(c->id);
+	free(c->runtime);
+	free(c->bundle);
+	free(c->rootfs);
+	free(c->hostname);
+	free(c->observed_from);
+	free(c);
 }
 
 static size_t hash_key(enum sp_abi abi, int64_t nr)

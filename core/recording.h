@@ -91,6 +91,18 @@ struct sp_sysc {
 	struct sp_argset args[6];
 };
 
+/* Where a recording made inside a container (`oci-hook`) came from.  The
+ * strings come from the OCI state and the bundle's config.json; NULL when
+ * the runtime did not give them. */
+struct sp_container_meta {
+	char *id;            /* the OCI container id */
+	char *runtime;       /* the runtime that ran the hook: "crun", "runc" */
+	char *bundle;        /* the bundle directory */
+	char *rootfs;        /* the container's root file system */
+	char *hostname;      /* process hostname in the container */
+	char *observed_from; /* from which point on calls were seen */
+};
+
 struct sp_recording_meta {
 	char *tool_version;
 	char **command; /* NULL-terminated argv of the workload (launch mode) */
@@ -115,6 +127,11 @@ struct sp_recording_meta {
 	char **sources;  /* merge: the source files, NULL-terminated */
 	char **escaped;  /* tasks that escaped tracing, human-readable */
 	size_t nescaped;
+	/* Recorded inside a container by `oci-hook`, or NULL.  The calls of
+	 * the runtime it ran under after the hook (its late set-up) are in the
+	 * recording; generate still adds the format's runtime list by default
+	 * so that the profile also starts under the other runtimes. */
+	struct sp_container_meta *container;
 };
 
 struct sp_recording {
@@ -162,6 +179,10 @@ void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src
 /* Display name: the libseccomp name, or "syscall_<nr>" for unknown numbers
  * (written into buf). */
 const char *sp_sysc_display_name(const struct sp_sysc *s, char *buf, size_t len);
+
+/* Copies / frees container metadata (NULL-safe). */
+struct sp_container_meta *sp_container_meta_dup(const struct sp_container_meta *c);
+void sp_container_meta_free(struct sp_container_meta *c);
 
 /* NULL-terminated string vector helpers used by the metadata. */
 char **sp_strv_dup(char *const *v);

@@ -140,6 +140,19 @@ int sp_recording_write(FILE *out, const struct sp_recording *rec, struct sp_err 
 	json_object_set_new(meta, "runs", json_integer(m->runs));
 	json_object_set_new(meta, "sources", jstrv(m->sources, sp_strv_len(m->sources)));
 	json_object_set_new(meta, "escaped", jstrv(m->escaped, m->nescaped));
+	if (m->container) {
+		/* Only recordings made by oci-hook have it: older readers
+		 * of recordings made by `record` see no new key. */
+		const struct sp_container_meta *k = m->container;
+		json_t *co = json_object();
+		json_object_set_new(co, "id", jstr_or_null(k->id));
+		json_object_set_new(co, "runtime", jstr_or_null(k->runtime));
+		json_object_set_new(co, "bundle", jstr_or_null(k->bundle));
+		json_object_set_new(co, "rootfs", jstr_or_null(k->rootfs));
+		json_object_set_new(co, "hostname", jstr_or_null(k->hostname));
+		json_object_set_new(co, "observed_from", jstr_or_null(k->observed_from));
+		json_object_set_new(meta, "container", co);
+	}
 	json_object_set_new(root, "meta", meta);
 
 	json_t *abis = json_object();
@@ -193,8 +206,31 @@ static int dup_str(const struct sp_jctx *c, json_t *o, const char *where, const 
 static const char *const meta_keys[] = {
 	"tool_version", "command", "attached", "executables", "kernel", "machine", "libc", "start_time",
 	"duration_ns", "exit_status", "exit_signal", "processes", "threads", "complete", "incomplete_reason",
-	"tracing", "tracing_note", "baseline", "runs", "sources", "escaped", NULL,
+	"tracing", "tracing_note", "baseline", "runs", "sources", "escaped", "container", NULL,
 };
+
+static const char *const container_keys[] = {
+	"id", "runtime", "bundle", "rootfs", "hostname", "observed_from", NULL,
+};
+
+static int read_container(const struct sp_jctx *c, json_t *meta, struct sp_recording_meta *m, struct sp_err *err)
+{
+	json_t *o = NULL;
+	int r = sp_json_get_container(c, meta, "$.meta", "container", false, JSON_OBJECT, &o, err);
+	if (r < 0 || !o)
+		return r;
+	const char *w = "$.meta.container";
+	if ((r = sp_json_check_keys(c, o, w, container_keys, err)) < 0)
+		return r;
+	struct sp_container_meta *k = m->container = xcalloc(1, sizeof(*k));
+	if ((r = dup_str(c, o, w, "id", &k->id, err)) < 0 || (r = dup_str(c, o, w, "runtime", &k->runtime, err)) < 0 ||
+	    (r = dup_str(c, o, w, "bundle", &k->bundle, err)) < 0 ||
+	    (r = dup_str(c, o, w, "rootfs", &k->rootfs, err)) < 0 ||
+	    (r = dup_str(c, o, w, "hostname", &k->hostname, err)) < 0 ||
+	    (r = dup_str(c, o, w, "observed_from", &k->observed_from, err)) < 0)
+		return r;
+	return 0;
+}
 
 static int read_meta(const struct sp_jctx *c, json_t *meta, struct sp_recording *rec, struct sp_err *err)
 {
@@ -245,6 +281,8 @@ static int read_meta(const struct sp_jctx *c, json_t *meta, struct sp_recording 
 	if ((r = sp_json_get_container(c, meta, w, "escaped", false, JSON_ARRAY, &a, err)) < 0)
 		return r;
 	if (a && (r = read_strv(c, a, "$.meta.escaped", &m->escaped, &m->nescaped, err)) < 0)
+		return r;
+	if ((r = read_container(c, meta, m, err)) < 0)
 		return r;
 	a = NULL;
 	if ((r = sp_json_get_container(c, meta, w, "attached", false, JSON_ARRAY, &a, err)) < 0)

@@ -76,6 +76,22 @@ static void merge_meta(struct sp_recording_meta *d, const struct sp_recording_me
 	} else if (source) {
 		strv_push(&d->sources, source);
 	}
+	/* A merge of container runs stays a container recording (runtime and
+	 * the other strings joined when they differ); one host run in it
+	 * makes it a host recording, which needs the runtime's calls. */
+	if (first) {
+		d->container = sp_container_meta_dup(s->container);
+	} else if (!s->container) {
+		sp_container_meta_free(d->container);
+		d->container = NULL;
+	} else if (d->container) {
+		join_distinct(&d->container->id, s->container->id);
+		join_distinct(&d->container->runtime, s->container->runtime);
+		join_distinct(&d->container->bundle, s->container->bundle);
+		join_distinct(&d->container->rootfs, s->container->rootfs);
+		join_distinct(&d->container->hostname, s->container->hostname);
+		join_distinct(&d->container->observed_from, s->container->observed_from);
+	}
 	if (first) {
 		d->command = sp_strv_dup(s->command);
 		d->exit_status = s->exit_status;

@@ -228,7 +228,7 @@ _seccomp_profile() {
 	fi
 	case $cmd in
 	record | run | check) COMPREPLY=($(compgen -c -- "$cur")) ;;
-	formats) ;;
+	formats | oci-hook) ;;
 	explain)
 		# RECORDING SYSCALL: syscall names come from the recording.
 		local rec=""

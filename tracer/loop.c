@@ -678,6 +678,8 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 		free(t.tasks);
 		return r;
 	}
+	if (t.attach && o->on_attached)
+		o->on_attached(o->on_attached_ctx);
 
 	r = run_loop(&t, err);
 	if (restore_cpus)

@@ -104,5 +104,11 @@ char *sp_proc_exe(pid_t pid)
 	if (n <= 0)
 		return NULL;
 	buf[n] = 0;
+	/* "/" is what the kernel prints for an executable outside our root
+	 * (d_path of a file on a mount we cannot reach): runc's and crun's
+	 * init run from a memfd copy in the container's mount namespace.  No
+	 * executable is a directory: unknown. */
+	if (!strcmp(buf, "/"))
+		return NULL;
 	return xstrdup(buf);
 }

@@ -81,6 +81,11 @@ struct sp_tracer_opts {
 	 * ALLOWs most calls this is off the hot path.  Must not call ptrace. */
 	void (*on_call)(void *ctx, pid_t pid, enum sp_abi abi, int64_t nr);
 	void *on_call_ctx;
+	/* Attach mode: called once every thread of every PID is seized, before
+	 * any of them runs on under the tracer (oci-hook lets the runtime go
+	 * on from here: nothing the container does afterwards is missed). */
+	void (*on_attached)(void *ctx);
+	void *on_attached_ctx;
 	/* Keep the tracer on the CPU its tracee last ran on (record's
 	 * default; see docs/performance.md).  The workload's affinity is never
 	 * touched; the tracer's is restored at the end. */

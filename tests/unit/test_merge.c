@@ -84,12 +84,51 @@ START_TEST(disagreeing_metadata)
 }
 END_TEST
 
+static struct sp_container_meta *container(const char *id, const char *runtime)
+{
+	struct sp_container_meta *k = xcalloc(1, sizeof(*k));
+	k->id = xstrdup(id);
+	k->runtime = xstrdup(runtime);
+	return k;
+}
+
+/* Container runs stay a container recording (values joined); a host run
+ * in the merge makes it a host recording. */
+START_TEST(container_metadata)
+{
+	const int64_t a[] = {0};
+	struct sp_recording *ra = run("6.1", "/bin/a", 0, a, 1);
+	struct sp_recording *rb = run("6.1", "/bin/a", 0, a, 1);
+	struct sp_recording *rh = run("6.1", "/bin/a", 0, a, 1);
+	ra->meta.container = container("aaa", "crun");
+	rb->meta.container = container("bbb", "runc");
+	struct sp_recording *m = sp_merge_new();
+	sp_merge_add(m, ra, "a.json");
+	sp_merge_add(m, rb, "b.json");
+	ck_assert_ptr_nonnull(m->meta.container);
+	ck_assert_str_eq(m->meta.container->id, "aaa, bbb");
+	ck_assert_str_eq(m->meta.container->runtime, "crun, runc");
+	sp_merge_add(m, rh, "h.json");
+	ck_assert_ptr_null(m->meta.container);
+	sp_recording_free(m);
+	m = sp_merge_new();
+	sp_merge_add(m, rh, "h.json");
+	sp_merge_add(m, ra, "a.json");
+	ck_assert_ptr_null(m->meta.container);
+	sp_recording_free(m);
+	sp_recording_free(ra);
+	sp_recording_free(rb);
+	sp_recording_free(rh);
+}
+END_TEST
+
 static Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
 	TCase *tc = tcase_create("merge");
 	tcase_add_test(tc, union_with_runs_seen);
 	tcase_add_test(tc, disagreeing_metadata);
+	tcase_add_test(tc, container_metadata);
 	suite_add_tcase(s, tc);
 	return s;
 }

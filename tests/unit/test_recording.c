@@ -120,6 +120,35 @@ START_TEST(json_round_trip_is_lossless)
 }
 END_TEST
 
+/* meta.container (oci-hook) survives writing and reading; a recording
+ * without it writes no key at all (older readers keep working). */
+START_TEST(container_meta_round_trip)
+{
+	struct sp_recording *rec = sample();
+	char *plain = to_json(rec);
+	ck_assert_ptr_null(strstr(plain, "\"container\""));
+	struct sp_container_meta *k = rec->meta.container = xcalloc(1, sizeof(*k));
+	k->id = xstrdup("0123abcd");
+	k->runtime = xstrdup("crun");
+	k->rootfs = xstrdup("/var/lib/c/rootfs");
+	char *a = to_json(rec);
+	struct sp_recording *back = NULL;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_recording_parse("mem", a, strlen(a), &back, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_nonnull(back->meta.container);
+	ck_assert_str_eq(back->meta.container->id, "0123abcd");
+	ck_assert_str_eq(back->meta.container->runtime, "crun");
+	ck_assert_ptr_null(back->meta.container->bundle);
+	char *b = to_json(back);
+	ck_assert_str_eq(a, b);
+	free(plain);
+	free(a);
+	free(b);
+	sp_recording_free(rec);
+	sp_recording_free(back);
+}
+END_TEST
+
 static void expect_error(const char *json, const char *needle)
 {
 	struct sp_recording *rec = NULL;
@@ -214,6 +243,7 @@ static Suite *recording_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, json_round_trip_is_lossless);
+	tcase_add_test(tc, container_meta_round_trip);
 	tcase_add_test(tc, parse_errors_are_precise);
 	tcase_add_test(tc, name_only_entries_resolve);
 	suite_add_tcase(s, tc);
