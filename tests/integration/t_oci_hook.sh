@@ -20,7 +20,7 @@ hook_setup() {
 	[ "$(id -u)" -eq 0 ] || skip "the hook needs root: it ptraces the runtime's init process"
 	command -v podman >/dev/null || skip "podman is not installed (make deps)"
 	local bb; bb=$(command -v busybox) || skip "busybox-static is not installed (make deps)"
-	file -L "$bb" | grep -q 'statically linked' || skip "$bb is not statically linked (busybox-static)"
+	! ldd "$bb" >/dev/null 2>&1 || skip "$bb is not statically linked (install busybox-static)"
 	mkdir -p "$T/root/bin" "$T/root/tmp" "$T/hooks"
 	cp "$bb" "$T/root/bin/busybox"
 	for a in sh cat wc ls pwd sleep mkdir echo; do ln -sf busybox "$T/root/bin/$a"; done
