@@ -282,10 +282,9 @@ static int read_state(const char *annotation, struct hook_state *s, struct sp_er
 	size_t len = 0;
 	if (sp_file_read_all("-", SP_HOOK_STATE_MAX, &data, &len, err) < 0)
 		return sp_err_prefix(err, "container state on standard input");
-	json_t *root = NULL;
+	json_auto_t *root = NULL;
 	if (sp_json_load("<state>", data, len, &root, err) < 0)
 		return sp_err_prefix(err, "container state on standard input");
-	json_auto_t *rootref = root;
 	json_t *pid = json_object_get(root, "pid");
 	if (!json_is_integer(pid) || json_integer_value(pid) <= 0 || json_integer_value(pid) > INT_MAX)
 		return sp_err_set(err, -EINVAL,

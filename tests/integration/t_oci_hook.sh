@@ -46,7 +46,7 @@ pm() {
 # after podman returns.
 wait_file() {
 	local i
-	for i in $(seq 100); do
+	for i in $(seq 300); do
 		[ -s "$1" ] && return 0
 		sleep 0.1
 	done
@@ -197,16 +197,20 @@ tcase "oci-hook: a bad annotation fails the container start with one clear line"
 # the log says why, and no file is left half written.
 t_hook_recorder_failure() {
 	hook_setup
-	mkdir "$T/out"
-	pm run --rm --annotation "io.seccomp-profile.record=of:$T/out/p.json;log:$T/hook.log" \
-		--rootfs "$T/root" /bin/busybox sh -c 'sleep 2; echo DONE' >"$T/run.out" 2>&1 &
-	local pid=$!
-	sleep 1
+	mkdir "$T/out" "$T/sync"
+	# The container says it runs (the recorder holds it then), waits until
+	# the output directory is gone, and ends.
+	pm run --rm -v "$T/sync:/sync" --annotation "io.seccomp-profile.record=of:$T/out/p.json;log:$T/hook.log" \
+		--rootfs "$T/root" /bin/busybox sh -c \
+		'touch /sync/running; while [ ! -e /sync/go ]; do sleep 0.1; done; echo DONE' >"$T/run.out" 2>&1 &
+	local pid=$! i
+	for i in $(seq 600); do [ -e "$T/sync/running" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+	[ -e "$T/sync/running" ] || { kill $pid 2>/dev/null; fail "the container did not start: $(cat "$T/run.out")"; }
 	rm -rf "$T/out"
+	touch "$T/sync/go"
 	wait "$pid" || fail "the container failed: $(cat "$T/run.out")"
 	assert_contains "$T/run.out" DONE
-	local i
-	for i in $(seq 100); do grep -q 'oci-hook: container' "$T/hook.log" 2>/dev/null && break; sleep 0.1; done
+	for i in $(seq 300); do grep -q 'oci-hook: container' "$T/hook.log" 2>/dev/null && break; sleep 0.1; done
 	assert_contains "$T/hook.log" "oci-hook: container"
 	[ ! -e "$T/out" ] || fail "the recorder recreated the output directory"
 }
