@@ -20,7 +20,8 @@
 static void generate_usage(void)
 {
 	printf("Usage: " SP_PROG " generate [-f FORMAT] [-o FILE] [--default-action ACTION] [--arch ABI]...\n"
-	       "                [--no-required] [--runtime runc|crun|none] [--explain] [--args] INPUT...\n"
+	       "                [--no-required] [--runtime any|runc|crun|bwrap|none] [--explain]\n"
+	       "                [--args] INPUT...\n"
 	       "\n"
 	       "Turns recordings (several are merged: their union) into an allow-list policy.\n"
 	       "Inputs may also be policy files (docker, oci, k8s, yaml): they are taken as\n"
@@ -42,9 +43,11 @@ static void generate_usage(void)
 	       "                          short run does not show (restart_syscall, rt_sigreturn,\n"
 	       "                          sigreturn, exit, exit_group, and the vDSO fallbacks\n"
 	       "                          clock_gettime, clock_gettime64, gettimeofday, time, getcpu)\n"
-	       "      --runtime RUNTIME   add the syscalls container runtime RUNTIME makes after\n"
-	       "                          loading the filter: runc, crun or none (default: runc for\n"
-	       "                          docker, oci and k8s, none for the others)\n"
+	       "      --runtime RUNTIME   add the syscalls the container runtime makes under the\n"
+	       "                          filter before the workload runs: any (runc and crun),\n"
+	       "                          runc, crun, bwrap or none.  Default: any for docker,\n"
+	       "                          oci and k8s, bwrap for bpf, none for the others; policy\n"
+	       "                          inputs get them only when --runtime is given\n"
 	       "      --explain           provenance comments (first executable and call site, or\n"
 	       "                          why a syscall was added) in yaml, c and systemd output\n"
 	       "      --args              argument rules from the recorded argument values\n"
@@ -52,6 +55,29 @@ static void generate_usage(void)
 	       "\n"
 	       "Exit status: 0 success, 1 the output could not be written, 2 usage error, bad\n"
 	       "input or a policy the format cannot express (nothing is written then).\n");
+}
+
+/* --runtime with policy inputs: warns about each of the runtime's calls
+ * the inputs deny without a condition (the runtime needs them; the
+ * union's ALLOW replaces such a rule), then adds them. */
+static void add_runtime_to_policies(struct sp_policy *p, const char *sel)
+{
+	size_t n;
+	const struct sp_gen_runtime *rts = sp_gen_runtimes(&n);
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct sp_rule *r = &p->rules[i];
+		if (r->ncond || r->action.kind == SP_ACT_ALLOW || sp_policy_allows(p, r->name))
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (!sp_gen_runtime_selects(sel, &rts[k]))
+				continue;
+			for (const struct sp_gen_rtcall *c = rts[k].calls; c->name; c++)
+				if (!strcmp(c->name, r->name))
+					sp_cli_error("warning: the input denies \"%s\"; --runtime %s allows it (%s %s)",
+						     r->name, sel, rts[k].name, c->why);
+		}
+	}
+	sp_gen_add_runtime(p, sel);
 }
 
 int cmd_generate(int argc, char **argv)
@@ -109,7 +135,8 @@ int cmd_generate(int argc, char **argv)
 			break;
 		case OPT_RUNTIME:
 			if (!sp_gen_runtime_ok(optarg))
-				return sp_cli_usage("generate", "--runtime: unknown runtime '%s' (runc, crun, none)", optarg);
+				return sp_cli_usage("generate", "--runtime: unknown runtime '%s' (" SP_GEN_RUNTIMES ")",
+						    optarg);
 			gen.runtime = optarg;
 			break;
 		case OPT_EXPLAIN:
@@ -127,6 +154,10 @@ int cmd_generate(int argc, char **argv)
 		return sp_cli_usage("generate", "-f: unknown output format '%s' (see '" SP_PROG " formats')", format);
 	if (optind >= argc)
 		return sp_cli_usage("generate", "no input given");
+	/* A recording is what was observed: no runtime's calls go in there. */
+	if (gen.runtime && !strcmp(format, "recording"))
+		return sp_cli_usage("generate", "--runtime: -f recording writes what was recorded; a runtime's "
+				    "calls go into policies only");
 	if (!strcmp(format, "bpf") && !strcmp(output, "-") && isatty(STDOUT_FILENO))
 		return sp_cli_usage("generate", "-f bpf is binary: write it to a file with -o, not to a terminal");
 
@@ -199,6 +230,11 @@ int cmd_generate(int argc, char **argv)
 		status = sp_cli_usage("generate", "-f recording: policy inputs cannot become a recording");
 		goto out;
 	}
+	/* Policy inputs are taken as they are, unless --runtime asks for
+	 * a runtime's calls: then those are added to the result (a call
+	 * the input denied is allowed, with a warning). */
+	if (gen.runtime)
+		add_runtime_to_policies(pols, gen.runtime);
 	if (nrec) {
 		struct sp_policy *p = NULL;
 		if (!gen.runtime)

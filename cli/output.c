@@ -8,8 +8,13 @@
 
 const char *sp_cli_default_runtime(const char *format)
 {
+	/* A container profile is loaded by whichever OCI runtime the user's
+	 * engine runs (Docker: runc; Podman on Debian 12, CRI-O: crun), so it
+	 * carries what each of them needs.  Raw BPF is bubblewrap's format. */
 	if (format && (!strcmp(format, "docker") || !strcmp(format, "oci") || !strcmp(format, "k8s")))
-		return "runc";
+		return "any";
+	if (format && !strcmp(format, "bpf"))
+		return "bwrap";
 	return "none";
 }
 

@@ -9,8 +9,9 @@
  * Format "recording" writes rec itself; any other registered format writes
  * the policy sp_generate() makes from rec with gen.  When gen->runtime is
  * NULL the format picks it: docker, oci and k8s profiles are loaded by a
- * container runtime, so they get "runc" (the profile must start a
- * container); the others get "none".  The file is replaced atomically
+ * container runtime, so they get "any" (the calls of every OCI runtime we
+ * measured: the profile must start a container under whichever the user
+ * has); bpf gets "bwrap" (bubblewrap's --seccomp); the others "none".  The file is replaced atomically
  * (path "-" = standard output), and nothing is written when generation
  * fails.  wo may be NULL; wo->rec defaults to rec.
  */
@@ -25,7 +26,8 @@
 int sp_cli_write_output(const char *path, const char *format, const struct sp_recording *rec,
 			const struct sp_gen_opts *gen, const struct sp_write_opts *wo, struct sp_err *err);
 
-/* The runtime a format implies when none was asked for ("runc"/"none"). */
+/* The runtime a format implies when none was asked for ("any", "bwrap",
+ * "none"). */
 const char *sp_cli_default_runtime(const char *format);
 
 /* Writes an already built policy in format, atomically. */

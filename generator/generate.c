@@ -284,9 +284,44 @@ static int validate(const struct sp_policy *p, struct sp_err *err)
 	return 0;
 }
 
-bool sp_gen_runtime_ok(const char *runtime)
+/* Adds the runtime calls sel selects to p (rules with explicit ABI masks).
+ * A name several runtimes make gets their reasons joined; a rule that was
+ * there for another reason (observed, required) keeps its comment. */
+static void add_runtime_calls(struct sp_policy *p, const char *sel)
 {
-	return !runtime || !strcmp(runtime, "none") || sp_gen_runtime_names(runtime);
+	size_t n;
+	const struct sp_gen_runtime *rts = sp_gen_runtimes(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (!sp_gen_runtime_selects(sel, &rts[i]))
+			continue;
+		for (const struct sp_gen_rtcall *c = rts[i].calls; c->name; c++) {
+			bool first = true;
+			for (size_t j = 0; j < p->nrules; j++) {
+				const struct sp_rule *o = &p->rules[j];
+				if (!o->ncond && o->action.kind == SP_ACT_ALLOW && !strcmp(o->name, c->name))
+					first = !(o->origin & SP_ORIGIN_RUNTIME);
+			}
+			_cleanup_free_ char *why = xasprintf("runtime: %s %s", rts[i].name, c->why);
+			struct sp_rule *r = allow_where_exists(p, c->name, p->abis, SP_ORIGIN_RUNTIME, why);
+			if (r && !first && r->comment && !strncmp(r->comment, "runtime: ", 9)) {
+				char *joined = xasprintf("%s; %s %s", r->comment, rts[i].name, c->why);
+				free(r->comment);
+				r->comment = joined;
+			}
+		}
+	}
+}
+
+void sp_gen_add_runtime(struct sp_policy *p, const char *sel)
+{
+	/* A policy of just the runtime's calls, united with p: the union's
+	 * rules decide what happens to p's own rules for those names. */
+	struct sp_policy *rp = sp_policy_new(p->def);
+	rp->abis = p->abis;
+	add_runtime_calls(rp, sel);
+	if (rp->nrules)
+		sp_gen_union(p, rp);
+	sp_policy_free(rp);
 }
 
 int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, struct sp_policy **out,
@@ -298,7 +333,7 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 		o = &defaults;
 	}
 	if (!sp_gen_runtime_ok(o->runtime))
-		return sp_err_set(err, -EINVAL, "generate: unknown runtime '%s' (runc, crun, none)", o->runtime);
+		return sp_err_set(err, -EINVAL, "generate: unknown runtime '%s' (" SP_GEN_RUNTIMES ")", o->runtime);
 
 	uint32_t observed = sp_recording_abis(rec);
 	struct sp_policy *p = sp_policy_new(o->def);
@@ -353,12 +388,7 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 			allow_where_exists(p, required_names[i], p->abis, SP_ORIGIN_REQUIRED,
 					   "required: may be needed on paths a short run does not show");
 
-	const char *const *rt = sp_gen_runtime_names(o->runtime);
-	if (rt) {
-		_cleanup_free_ char *c = xasprintf("runtime: %s makes it after loading the filter", o->runtime);
-		for (size_t i = 0; rt[i]; i++)
-			allow_where_exists(p, rt[i], p->abis, SP_ORIGIN_RUNTIME, c);
-	}
+	add_runtime_calls(p, o->runtime);
 
 	/* Argument rules replace unconditional rules that exist only
 	 * because of the recording (generator/args.h). */

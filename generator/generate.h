@@ -21,9 +21,10 @@
  *   equivalent on the added ABI are reported with sp_warn();
  * - unless no_required: syscalls every program may need on paths a short
  *   run does not show (SP_ORIGIN_REQUIRED, see sp_gen_required_names());
- * - runtime "runc"/"crun": the syscalls that runtime makes after loading the
- *   filter and before exec'ing the workload, as measured (SP_ORIGIN_RUNTIME,
- *   generator/runtime.c);
+ * - runtime "runc", "crun", "bwrap" or "any" (every OCI runtime: runc and
+ *   crun): the syscalls that runtime makes after loading the filter and
+ *   before exec'ing the workload, as measured (SP_ORIGIN_RUNTIME,
+ *   generator/runtime.c, sp_gen_add_runtime());
  * - clone3 -> ERRNO(ENOSYS) when clone3 is not allowed and the default
  *   denies: glibc treats EPERM from clone3 as fatal but falls back to clone
  *   on ENOSYS (SP_ORIGIN_ENOSYS).
@@ -49,7 +50,8 @@ struct sp_gen_opts {
 	struct sp_action def;   /* default: errno EPERM (see sp_gen_opts_init) */
 	uint32_t add_abis;      /* --arch: ABIs to add by name translation */
 	bool no_required;       /* leave out restart_syscall, rt_sigreturn, exit, ... */
-	const char *runtime;    /* "runc", "crun", "none" or NULL (= none here; cli/ picks per format) */
+	const char *runtime;    /* "any", "runc", "crun", "bwrap", "none" or NULL (= none here; cli/ picks
+				 * per format) */
 	bool args;              /* argument rules (issue 7 hooks in here) */
 };
 
@@ -72,10 +74,32 @@ void sp_gen_union(struct sp_policy *dst, const struct sp_policy *src);
 /* The always-needed names, NULL-terminated (documentation and tests). */
 const char *const *sp_gen_required_names(void);
 
-/* Runtimes: NULL-terminated list of the syscalls `runtime` makes after
- * loading the filter; NULL for "none" and unknown names.  sp_gen_runtime_ok()
- * says whether a runtime name is valid. */
-const char *const *sp_gen_runtime_names(const char *runtime);
-bool sp_gen_runtime_ok(const char *runtime);
+/* Container runtimes (generator/runtime.c): the syscalls each makes under
+ * the container's filter, measured by scripts/measure-runtime.  `why` names
+ * the runtime step that makes the call. */
+struct sp_gen_rtcall {
+	const char *name;
+	const char *why;
+};
+struct sp_gen_runtime {
+	const char *name;                   /* "runc", "crun", "bwrap" */
+	bool oci;                           /* an OCI runtime: part of "any" */
+	const struct sp_gen_rtcall *calls;  /* sorted by name, ends with {NULL, NULL} */
+};
+/* The table, *n rows; static storage. */
+const struct sp_gen_runtime *sp_gen_runtimes(size_t *n);
+/* Whether the selection sel ("any", "none", a runtime name, NULL = none)
+ * includes rt; sp_gen_runtime_ok() says whether sel is a valid selection. */
+bool sp_gen_runtime_selects(const char *sel, const struct sp_gen_runtime *rt);
+bool sp_gen_runtime_ok(const char *sel);
+/* The valid selections, for messages. */
+#define SP_GEN_RUNTIMES "any, runc, crun, bwrap, none"
+
+/* Adds the calls of the runtimes sel selects to p as unconditional ALLOW
+ * rules (SP_ORIGIN_RUNTIME, comment "runtime: RT WHY", several runtimes
+ * joined with "; ") on every ABI of p where the name exists, with
+ * sp_gen_union()'s rules: such an ALLOW replaces p's other unconditional
+ * rule for the name.  sel must be valid (sp_gen_runtime_ok). */
+void sp_gen_add_runtime(struct sp_policy *p, const char *sel);
 
 #endif

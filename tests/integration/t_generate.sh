@@ -77,6 +77,11 @@ t_errors() {
 	assert_contains err "nope"
 	assert_status 2 "$SP" generate --arch vax "$g/ls.recording.json" 2>err
 	assert_status 2 "$SP" generate --runtime podman "$g/ls.recording.json" 2>err
+	assert_contains err "'podman'"
+	assert_contains err "any, runc, crun, bwrap, none"
+	# --runtime is never ignored: a recording output cannot carry it
+	assert_status 2 "$SP" generate -f recording --runtime crun "$g/ls.recording.json" 2>err
+	assert_contains err "--runtime"
 	assert_status 2 "$SP" generate --default-action explode "$g/ls.recording.json" 2>err
 	# go-seccomp-bpf and SPO cannot express another default errno
 	assert_status 2 "$SP" generate -f yaml --default-action errno:EACCES "$g/ls.recording.json" 2>err
@@ -338,6 +343,31 @@ assert sum(1 for s in d["syscalls"] for n in s["names"] if n == "clone3") == 1
 PY
 }
 tcase "generate: docker/k8s/oci/yaml read back the same; policy inputs convert and merge" t_roundtrip
+
+t_runtime_policy_input() {
+	# a policy input is converted as it is, unless --runtime asks for a
+	# runtime's calls: then they are added (a denied one with a warning)
+	echo '{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+		{"names": ["setresgid"], "action": "SCMP_ACT_KILL"}]}' >in.json
+	"$SP" generate -f docker -o plain.json in.json 2>err
+	[ ! -s err ] || fail "a plain conversion warned: $(cat err)"
+	"$SP" generate -f docker --runtime crun -o crun.json in.json 2>err
+	assert_contains err 'denies "setresgid"'
+	python3 - plain.json crun.json <<'PY'
+import json, sys
+def acts(f):
+    return {n: s["action"] for s in json.load(open(f))["syscalls"] for n in s["names"]}
+plain, crun = acts(sys.argv[1]), acts(sys.argv[2])
+assert plain == {"read": "SCMP_ACT_ALLOW", "write": "SCMP_ACT_ALLOW", "setresgid": "SCMP_ACT_KILL_THREAD"}, plain
+for n in ("setresuid", "setresgid", "capset", "execve", "read"):
+    assert crun.get(n) == "SCMP_ACT_ALLOW", (n, crun)
+PY
+	# recordings and policies together: the format's default (any) for the
+	# recording, nothing added to the policy's own names
+	"$SP" generate -f oci -o mixed.json in.json "$TESTS_DIR/golden/ls.recording.json"
+	grep -q '"setresuid"' mixed.json || fail "the recording did not get the default runtime's calls"
+}
+tcase "generate --runtime: applies to policy inputs, plain conversion adds nothing" t_runtime_policy_input
 
 # record_built: record works at all (else the rest says nothing).
 record_built() {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/abi.h"
+#include "core/util.h"
 #include "formats/bpf_emit.h"
 #include "generator/compile.h"
 #include "generator/generate.h"
@@ -141,6 +142,87 @@ START_TEST(unknown_numbers_and_names)
 }
 END_TEST
 
+/* The runtime tables (generator/runtime.c) and what --runtime adds. */
+START_TEST(runtime_calls)
+{
+	ck_assert(sp_gen_runtime_ok("any") && sp_gen_runtime_ok("none") && sp_gen_runtime_ok(NULL));
+	ck_assert(sp_gen_runtime_ok("runc") && sp_gen_runtime_ok("crun") && sp_gen_runtime_ok("bwrap"));
+	ck_assert(!sp_gen_runtime_ok("podman") && !sp_gen_runtime_ok("") && !sp_gen_runtime_ok("RUNC"));
+	size_t n;
+	const struct sp_gen_runtime *rts = sp_gen_runtimes(&n);
+	ck_assert_uint_ge(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		/* "any" is every OCI runtime, bwrap is not one */
+		ck_assert(sp_gen_runtime_selects("any", &rts[i]) == (strcmp(rts[i].name, "bwrap") != 0));
+		ck_assert(sp_gen_runtime_selects(rts[i].name, &rts[i]));
+		ck_assert(!sp_gen_runtime_selects("none", &rts[i]) && !sp_gen_runtime_selects(NULL, &rts[i]));
+		/* sorted, unique, real x86_64 names, each with its reason */
+		for (const struct sp_gen_rtcall *c = rts[i].calls; c->name; c++) {
+			ck_assert_msg(sp_abi_syscall_nr(SP_ABI_X86_64, c->name) >= 0, "%s", c->name);
+			ck_assert_msg(c->why && *c->why, "%s %s", rts[i].name, c->name);
+			if (c != rts[i].calls)
+				ck_assert_msg(strcmp(c[-1].name, c->name) < 0, "%s: %s", rts[i].name, c->name);
+		}
+	}
+
+	/* any = the union of runc's and crun's calls, each with its reason */
+	const char *const names[] = {"read", NULL};
+	struct sp_recording *rec = rec_of(SP_ABI_X86_64, names);
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.no_required = true;
+	o.runtime = "any";
+	struct sp_policy *p;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < n; i++)
+		for (const struct sp_gen_rtcall *c = rts[i].calls; c->name; c++) {
+			const struct sp_rule *r = find(p, c->name);
+			if (!rts[i].oci)
+				continue;
+			ck_assert_msg(r, "%s", c->name);
+			ck_assert((r->origin & SP_ORIGIN_RUNTIME) && r->action.kind == SP_ACT_ALLOW);
+			if (r->origin & SP_ORIGIN_OBSERVED)
+				continue; /* observed calls keep their own comment */
+			_cleanup_free_ char *want = xasprintf("%s %s", rts[i].name, c->why);
+			ck_assert_msg(strstr(r->comment, want), "%s: '%s' lacks '%s'", c->name, r->comment, want);
+		}
+	/* an observed call keeps its own comment */
+	ck_assert(find(p, "read")->origin == (SP_ORIGIN_OBSERVED | SP_ORIGIN_RUNTIME));
+	ck_assert(!strncmp(find(p, "read")->comment, "observed:", 9));
+	sp_policy_free(p);
+	/* bwrap's reaper calls only with bwrap */
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_null(find(p, "wait4"));
+	sp_policy_free(p);
+	o.runtime = "bwrap";
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert(find(p, "wait4") && find(p, "wait4")->origin == SP_ORIGIN_RUNTIME);
+	ck_assert_ptr_null(find(p, "setresuid"));
+	sp_policy_free(p);
+	sp_recording_free(rec);
+
+	/* a policy input: the runtime's calls are added, an input rule that
+	 * denies one of them gives way to the ALLOW */
+	p = sp_policy_new(sp_action_errno(EPERM));
+	p->abis = sp_abi_bit(SP_ABI_X86_64) | sp_abi_bit(SP_ABI_I386);
+	sp_policy_add_rule(p, "read", sp_action_allow());
+	sp_policy_add_rule(p, "setresgid", (struct sp_action){SP_ACT_KILL_PROCESS, 0});
+	sp_gen_add_runtime(p, "crun");
+	const struct sp_rule *r = find(p, "setresgid");
+	ck_assert(r && r->action.kind == SP_ACT_ALLOW && r->origin == SP_ORIGIN_RUNTIME);
+	size_t count = 0;
+	for (size_t i = 0; i < p->nrules; i++)
+		count += !strcmp(p->rules[i].name, "setresgid");
+	ck_assert_uint_eq(count, 1);
+	/* on both ABIs where the name exists (i386 has it under this name too) */
+	ck_assert_uint_eq(r->abis, 0);
+	ck_assert(find(p, "read") && find(p, "setresuid"));
+	ck_assert_ptr_null(find(p, "getppid")); /* runc's, not crun's */
+	sp_policy_free(p);
+}
+END_TEST
+
 START_TEST(deterministic)
 {
 	const char *const a[] = {"write", "read", "close", NULL};
@@ -233,6 +315,7 @@ static Suite *generate_suite(void)
 	tcase_add_test(tc, deterministic);
 	tcase_add_test(tc, generated_allow_deny_table);
 	tcase_add_test(tc, union_of_policies);
+	tcase_add_test(tc, runtime_calls);
 	suite_add_tcase(s, tc);
 	return s;
 }
