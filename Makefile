@@ -153,7 +153,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(DEP_LIBS)
 
-$(BUILD)/tests/unit/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Wno-missing-prototypes
+$(BUILD)/tests/unit/%.o: ALL_CFLAGS += $(CHECK_CFLAGS) -Wno-missing-prototypes -DSP_SRCDIR='"$(CURDIR)"'
 $(UNIT_BIN): $(UNIT_OBJ) $(LIB)
 	$(call say,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(UNIT_OBJ) $(LIB) $(DEP_LIBS) $(CHECK_LIBS)

@@ -1,71 +1,89 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The syscalls container runtimes make after loading the container's
- * seccomp filter and before exec'ing the workload (or, for bwrap, in its
- * PID-1 reaper, which runs under the filter too).  A profile without them
- * stops the container before the workload starts (runc: "operation not
- * permitted" from its init process; crun: "cannot setresgid to 0").
+ * The syscalls container runtimes make under the container's own seccomp
+ * filter before the workload runs.  A profile without them stops the
+ * container before the workload starts (runc: "operation not permitted"
+ * from its init; crun: "cannot setresgid to 0"; bwrap: its PID-1 reaper's
+ * "init wait()").
  *
- * MEASURED, not guessed, with scripts/measure-runtime (a busybox container
- * under a profile whose default action is SCMP_ACT_LOG; the kernel's audit
- * records of the runtime's own process are the list).  Re-measure when the
- * runtime changes; tests/integration/t_generate.sh starts real containers
- * with generated profiles, so a missing name fails `make check`.
+ * MEASURED, not guessed: scripts/measure-runtime runs each runtime in every
+ * configuration users run it in (run, create + start, podman; noNewPrivileges
+ * false and true; root and rootless; container user 0 and 1000) under a
+ * profile whose default action is SCMP_ACT_LOG and reads the kernel's audit
+ * records of the runtime's own process.  Its output is
+ * generator/runtime.measured, which also says which configurations make
+ * each call; tests/unit/test_generate.c holds these tables equal to it, and
+ * tests/integration/t_runtimes.sh starts real containers under generated
+ * profiles.  Each `why` names the runtime step that makes the call; it
+ * becomes the rule's comment ("runtime: crun sets ...", shown by --explain).
+ *
+ * Where the filter is loaded decides what is on this side of it:
+ * - runc 1.1 with noNewPrivileges false loads it early in its Go init,
+ *   before finalizing the namespace (capabilities, user, cwd), because
+ *   without no_new_privs only a privileged process may load it; with
+ *   noNewPrivileges true it loads it as late as it can, so only the last
+ *   steps remain (the exec fifo, closing descriptors, execve);
+ * - crun 1.8 likewise loads it before dropping capabilities and ids when
+ *   noNewPrivileges is false, and just before execve when it is true;
+ * - bwrap 0.8 loads it just before execve, and with --unshare-pid (also
+ *   --unshare-all) also in its PID-1 reaper.
  */
 #include <string.h>
 
 #include "generator/generate.h"
 
-/* runc 1.1.5 (Debian 12, libseccomp 2.5.4, go1.19), x86_64. */
+/* runc 1.1.5 (Debian 12: 1.1.5+ds1-1+deb12u1, go1.19, libseccomp 2.5.4). */
 static const struct sp_gen_rtcall runc_calls[] = {
-	{"capget", "after loading the filter"},
-	{"capset", "after loading the filter"},
-	{"chdir", "after loading the filter"},
-	{"close", "after loading the filter"},
-	{"epoll_ctl", "after loading the filter"},
-	{"execve", "after loading the filter"},
-	{"faccessat2", "after loading the filter"},
-	{"fchown", "after loading the filter"},
-	{"fcntl", "after loading the filter"},
-	{"fstat", "after loading the filter"},
-	{"fstatfs", "after loading the filter"},
-	{"futex", "after loading the filter"},
-	{"getcwd", "after loading the filter"},
-	{"getdents64", "after loading the filter"},
-	{"getpid", "after loading the filter"},
-	{"getppid", "after loading the filter"},
-	{"newfstatat", "after loading the filter"},
-	{"openat", "after loading the filter"},
-	{"prctl", "after loading the filter"},
-	{"read", "after loading the filter"},
-	{"rt_sigreturn", "after loading the filter"},
-	{"setgid", "after loading the filter"},
-	{"setgroups", "after loading the filter"},
-	{"setuid", "after loading the filter"},
-	{"write", "after loading the filter"},
+	{"capget", "reads its capabilities to drop them (noNewPrivileges false)"},
+	{"capset", "sets the container's capabilities (noNewPrivileges false)"},
+	{"chdir", "changes to the process's cwd (noNewPrivileges false)"},
+	{"close", "closes its own descriptors before execve"},
+	{"epoll_ctl", "(Go runtime) adds the descriptors it opens (/proc/self/fd) to its poller"},
+	{"execve", "execs the workload"},
+	{"faccessat2", "looks the workload's executable up in PATH (noNewPrivileges false)"},
+	{"fchown", "gives stdio to a non-root container user (noNewPrivileges false)"},
+	{"fcntl", "checks stdio and sets close-on-exec flags (noNewPrivileges false)"},
+	{"fstat", "checks stdio before handing it to the user (noNewPrivileges false)"},
+	{"fstatfs", "checks that /proc/self/fd is procfs before closing descriptors"},
+	{"futex", "(Go runtime) wakes and parks its threads"},
+	{"getcwd", "checks the cwd it changed to (noNewPrivileges false)"},
+	{"getdents64", "lists /proc/self/fd to close its descriptors"},
+	{"getpid", "reports the container's pid to the start hooks"},
+	{"getppid", "checks its parent is still alive (noNewPrivileges false)"},
+	{"newfstatat", "looks the workload's executable up in PATH (noNewPrivileges false)"},
+	{"openat", "opens the exec fifo (through /proc/self/fd) and lists /proc/self/fd"},
+	{"prctl", "drops capabilities from the bounding set, keeps them over setuid (noNewPrivileges false)"},
+	{"read", "waits for its parent's go-ahead on the init pipe (noNewPrivileges false)"},
+	{"rt_sigreturn", "(Go runtime) returns from its preemption signal handler"},
+	{"setgid", "sets the container user's gid (noNewPrivileges false)"},
+	{"setgroups", "sets the container user's groups (noNewPrivileges false, not rootless)"},
+	{"setuid", "sets the container user's uid (noNewPrivileges false)"},
+	{"write", "writes to the exec fifo to say it is ready to exec"},
 	{NULL, NULL},
 };
 
-/* crun 1.8.1 (Debian 12), x86_64. */
+/* crun 1.8.1 (Debian 12). */
 static const struct sp_gen_rtcall crun_calls[] = {
-	{"capset", "after loading the filter"},
-	{"close", "after loading the filter"},
-	{"execve", "after loading the filter"},
-	{"prctl", "after loading the filter"},
-	{"rt_sigaction", "after loading the filter"},
-	{"rt_sigprocmask", "after loading the filter"},
-	{"setresgid", "after loading the filter"},
-	{"setresuid", "after loading the filter"},
-	{"write", "after loading the filter"},
+	{"capset", "sets the container's capabilities (noNewPrivileges false)"},
+	{"close", "closes its own descriptors before execve"},
+	{"execve", "execs the workload"},
+	{"prctl", "drops the bounding set, keeps capabilities over setresuid (noNewPrivileges false)"},
+	{"pselect6", "waits for `crun start` after `crun create` (Podman, CRI-O; noNewPrivileges false)"},
+	{"read", "reads the start signal after `crun create` (Podman, CRI-O; noNewPrivileges false)"},
+	{"rt_sigaction", "resets every signal handler to the default (noNewPrivileges false)"},
+	{"rt_sigprocmask", "unblocks signals for the workload (noNewPrivileges false)"},
+	{"setresgid", "sets the container user's gid (noNewPrivileges false)"},
+	{"setresuid", "sets the container user's uid (noNewPrivileges false)"},
+	{"write", "tells its parent over the sync socket that it is ready (noNewPrivileges false)"},
 	{NULL, NULL},
 };
 
-/* bubblewrap 0.8.0 (Debian 12), x86_64. */
+/* bubblewrap 0.8.0 (Debian 12). */
 static const struct sp_gen_rtcall bwrap_calls[] = {
-	{"execve", "execs the workload after loading the filter"},
-	{"exit_group", "--unshare-pid: its PID-1 reaper exits under the filter"},
-	{"wait4", "--unshare-pid: its PID-1 reaper waits for the workload under the filter"},
-	{"write", "--unshare-pid: its PID-1 reaper writes under the filter"},
+	{"execve", "execs the workload"},
+	{"exit_group", "(--unshare-pid) exits its PID-1 reaper with the workload's status"},
+	{"wait4", "(--unshare-pid) waits for the workload in its PID-1 reaper"},
+	{"write", "(--unshare-pid) reports the exit status from its PID-1 reaper over an eventfd"},
 	{NULL, NULL},
 };
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* generator/generate: recording -> policy. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -223,6 +224,46 @@ START_TEST(runtime_calls)
 }
 END_TEST
 
+/* generator/runtime.c carries exactly what scripts/measure-runtime wrote
+ * into generator/runtime.measured: a name added by hand, or a measured one
+ * left out, fails here. */
+START_TEST(runtime_calls_are_measured)
+{
+	const char *path = SP_SRCDIR "/generator/runtime.measured";
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f, "%s: %s", path, strerror(errno));
+	size_t n;
+	const struct sp_gen_runtime *rts = sp_gen_runtimes(&n);
+	size_t in_file[8] = {0}, in_table[8] = {0};
+	ck_assert_uint_le(n, 8);
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		char rt[32], name[64];
+		ck_assert_msg(sscanf(line, "%31[^\t]\t%63[^\t\n]", rt, name) == 2, "%s: bad line '%s'", path, line);
+		bool found = false, known = false;
+		for (size_t i = 0; i < n; i++) {
+			if (strcmp(rts[i].name, rt))
+				continue;
+			known = true;
+			in_file[i]++;
+			for (const struct sp_gen_rtcall *c = rts[i].calls; c->name; c++)
+				found |= !strcmp(c->name, name);
+		}
+		ck_assert_msg(known, "%s: runtime '%s' is not in generator/runtime.c", path, rt);
+		ck_assert_msg(found, "%s: %s makes '%s', generator/runtime.c lacks it", path, rt, name);
+	}
+	fclose(f);
+	for (size_t i = 0; i < n; i++) {
+		for (const struct sp_gen_rtcall *c = rts[i].calls; c->name; c++)
+			in_table[i]++;
+		ck_assert_msg(in_table[i] == in_file[i], "generator/runtime.c has %zu calls for %s, %s measured %zu",
+			      in_table[i], rts[i].name, path, in_file[i]);
+	}
+}
+END_TEST
+
 START_TEST(deterministic)
 {
 	const char *const a[] = {"write", "read", "close", NULL};
@@ -316,6 +357,7 @@ static Suite *generate_suite(void)
 	tcase_add_test(tc, generated_allow_deny_table);
 	tcase_add_test(tc, union_of_policies);
 	tcase_add_test(tc, runtime_calls);
+	tcase_add_test(tc, runtime_calls_are_measured);
 	suite_add_tcase(s, tc);
 	return s;
 }
