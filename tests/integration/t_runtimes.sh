@@ -136,10 +136,21 @@ oci_check() {
 	echo "$rt $how noNewPrivileges=$nnp: $(rt_runs)/$(rt_runs), mkdir refused"
 }
 
+# oci_cleanup RUNTIME: deletes every container left in $T/state.
+oci_cleanup() {
+	local hide='' id
+	[ "$1" != crun ] || hide='umount -l /sys/fs/cgroup/unified 2>/dev/null;'
+	for id in $("$1" --root "$T/state" list -q 2>/dev/null); do
+		unshare -m sh -c "$hide"' exec "$@"' rt "$1" --root "$T/state" delete --force "$id" >/dev/null 2>&1 || true
+	done
+}
+
 # oci_can RUNTIME: skips unless RUNTIME starts a container here at all
-# (no seccomp profile), naming the runtime's error.
+# (no seccomp profile), naming the runtime's error.  Whatever happens
+# later, no container of the case outlives it.
 oci_can() {
 	rt_need "$1" unshare
+	trap "oci_cleanup $1" EXIT
 	export B="$T/bundle" OUT="$T/create.out"
 	bundle allow.json false /bin/sh -c 'busybox mkdir /tmp/probe && busybox echo up'
 	oci_rt "$1" run "sp-rt-$$-$1-probe" >out 2>err || skip "$1 cannot run a container on this machine: $(tail -1 err)"
