@@ -46,7 +46,7 @@ endif
 
 # ---- dependencies (pkg-config name : Debian package) ----------------------
 DEP_PKGS := libseccomp:libseccomp-dev jansson:libjansson-dev libunwind-ptrace:libunwind-dev \
-            libunwind-generic:libunwind-dev yaml-0.1:libyaml-dev
+            libunwind-generic:libunwind-dev yaml-0.1:libyaml-dev libelf:libelf-dev capstone:libcapstone-dev
 TEST_PKGS := check:check
 
 # Missing dependencies stop the build with one line naming the package.
@@ -61,7 +61,7 @@ endef
 $(foreach p,$(DEP_PKGS),$(call need_pkg,$(p)))
 endif
 
-PKGS       := libseccomp jansson libunwind-ptrace libunwind-generic yaml-0.1
+PKGS       := libseccomp jansson libunwind-ptrace libunwind-generic yaml-0.1 libelf capstone
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
@@ -84,7 +84,7 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  := $(sort $(wildcard core/*.c tracer/*.c generator/*.c formats/*.c))
+LIB_SRC  := $(sort $(wildcard core/*.c tracer/*.c generator/*.c formats/*.c analysis/*.c))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -68,5 +68,6 @@ int cmd_summary(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_formats(int argc, char **argv);
 int cmd_oci_hook(int argc, char **argv);
+int cmd_unseen(int argc, char **argv);
 
 #endif

@@ -11,17 +11,19 @@
 #include "cli/cli.h"
 #include "cli/input.h"
 #include "cli/output.h"
+#include "cli/unseen.h"
 #include "core/abi.h"
 #include "core/util.h"
 #include "formats/format.h"
 #include "generator/generate.h"
 #include "generator/merge.h"
+#include "generator/risk.h"
 
 static void generate_usage(void)
 {
 	printf("Usage: " SP_PROG " generate [-f FORMAT] [-o FILE] [--default-action ACTION] [--arch ABI]...\n"
 	       "                [--no-required] [--runtime any|runc|crun|bwrap|none] [--explain]\n"
-	       "                [--args] INPUT...\n"
+	       "                [--args] [--add-unseen CLASSES] INPUT...\n"
 	       "\n"
 	       "Turns recordings (several are merged: their union) into an allow-list policy.\n"
 	       "Inputs may also be policy files (docker, oci, k8s, yaml): they are taken as\n"
@@ -51,6 +53,11 @@ static void generate_usage(void)
 	       "      --explain           provenance comments (first executable and call site, or\n"
 	       "                          why a syscall was added) in yaml, c and systemd output\n"
 	       "      --args              argument rules from the recorded argument values\n"
+	       "      --add-unseen CLASSES\n"
+	       "                          also allow the syscalls of these risk classes (low,\n"
+	       "                          medium, high, all; comma-separated) that the recorded\n"
+	       "                          executables can reach but the recording never saw (see\n"
+	       "                          '" SP_PROG " unseen'); marked as added by analysis\n"
 	       "  -h, --help              show this help\n"
 	       "\n"
 	       "Exit status: 0 success, 1 the output could not be written, 2 usage error, bad\n"
@@ -82,7 +89,7 @@ static void add_runtime_to_policies(struct sp_policy *p, const char *sel)
 
 int cmd_generate(int argc, char **argv)
 {
-	enum { OPT_DEFAULT = 256, OPT_ARCH, OPT_NO_REQUIRED, OPT_RUNTIME, OPT_EXPLAIN, OPT_ARGS };
+	enum { OPT_DEFAULT = 256, OPT_ARCH, OPT_NO_REQUIRED, OPT_RUNTIME, OPT_EXPLAIN, OPT_ARGS, OPT_ADD_UNSEEN };
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
 		{"format", required_argument, NULL, 'f'},
@@ -93,6 +100,7 @@ int cmd_generate(int argc, char **argv)
 		{"runtime", required_argument, NULL, OPT_RUNTIME},
 		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"args", no_argument, NULL, OPT_ARGS},
+		{"add-unseen", required_argument, NULL, OPT_ADD_UNSEEN},
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "docker", *output = "-";
@@ -101,6 +109,8 @@ int cmd_generate(int argc, char **argv)
 	struct sp_write_opts wo = {0};
 	struct sp_err err = {0};
 	bool def_given = false;
+	unsigned unseen_mask = 0;
+	struct sp_cli_unseen_add unseen = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "f:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
@@ -144,6 +154,10 @@ int cmd_generate(int argc, char **argv)
 			break;
 		case OPT_ARGS:
 			gen.args = true;
+			break;
+		case OPT_ADD_UNSEEN:
+			if (sp_risk_parse_set(optarg, &unseen_mask, &err) < 0)
+				return sp_cli_usage("generate", "--add-unseen: %s", err.msg);
 			break;
 		default:
 			return sp_cli_usage_hint("generate");
@@ -220,6 +234,22 @@ int cmd_generate(int argc, char **argv)
 		sp_policy_free(p);
 	}
 	wo.rec = nrec ? merged : NULL;
+	if (unseen_mask) {
+		if (!nrec) {
+			status = sp_cli_usage("generate", "--add-unseen needs a recording among the inputs");
+			goto out;
+		}
+		if (!strcmp(format, "recording")) {
+			status = sp_cli_usage("generate", "--add-unseen: -f recording holds observations only");
+			goto out;
+		}
+		if (sp_cli_unseen_additions(merged, unseen_mask, &unseen, &err) < 0) {
+			status = sp_cli_fail(&err, SP_EXIT_USAGE);
+			goto out;
+		}
+		gen.extra = unseen.v;
+		gen.nextra = unseen.n;
+	}
 	if (!pols) {
 		if (sp_cli_write_output(output, format, merged, &gen, &wo, &err) < 0)
 			status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE
@@ -250,6 +280,7 @@ int cmd_generate(int argc, char **argv)
 	if (sp_cli_write_policy(output, format, pols, &wo, &err) < 0)
 		status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE : SP_EXIT_FAIL);
 out:
+	sp_cli_unseen_release(&unseen);
 	sp_policy_free(pols);
 	sp_recording_free(merged);
 	return status;

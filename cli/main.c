@@ -37,6 +37,7 @@ static const struct cmd cmds[] = {
 	{"summary", cmd_summary, "strace -c style table of a recording"},
 	{"explain", cmd_explain, "where a syscall in a recording was called from"},
 	{"oci-hook", cmd_oci_hook, "OCI runtime hook: record a container from the inside (podman, CRI-O)"},
+	{"unseen", cmd_unseen, "syscalls the executables can reach that the recording never saw"},
 	{"formats", cmd_formats, "list the policy formats"},
 	{"help", cmd_help, "show help for a command"},
 	{"version", cmd_version, "print the version"},

@@ -94,6 +94,7 @@ enum {
 	SP_ORIGIN_INPUT = 1u << 4,      /* read from a policy file */
 	SP_ORIGIN_ENOSYS = 1u << 5,     /* deliberate ENOSYS (clone3) */
 	SP_ORIGIN_BASELINE = 1u << 6,   /* allowed by --baseline */
+	SP_ORIGIN_ANALYSIS = 1u << 7,   /* reachable by static analysis, never observed */
 };
 
 struct sp_rule {

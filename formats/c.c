@@ -167,7 +167,7 @@ int sp_fmt_c_write(FILE *out, const struct sp_policy *p, const struct sp_write_o
 		for (size_t j = 0; j < e[i].nnames; j++) {
 			fputs(" *   ", out);
 			put_comment_text(out, e[i].names[j]);
-			if (explain && e[i].comments[j]) {
+			if ((explain || e[i].analysis[j]) && e[i].comments[j]) {
 				fputs(": ", out);
 				put_comment_text(out, e[i].comments[j]);
 			}

@@ -44,5 +44,5 @@ int sp_fmt_docker_write(FILE *out, const struct sp_policy *p, const struct sp_wr
 		first = false;
 	}
 	fputs(first ? "],\n" : "\n  ],\n", out);
-	return sp_out_json_syscalls_and_finish(out, p, "docker", err);
+	return sp_out_json_syscalls_and_finish(out, p, "docker", true, err);
 }

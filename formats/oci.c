@@ -27,5 +27,5 @@ int sp_fmt_oci_write(FILE *out, const struct sp_policy *p, const struct sp_write
 	for (size_t i = 0; i < na; i++)
 		fprintf(out, "%s    \"%s\"", i ? ",\n" : "\n", arches[i]);
 	fputs(na ? "\n  ],\n" : "],\n", out);
-	return sp_out_json_syscalls_and_finish(out, p, "oci", err);
+	return sp_out_json_syscalls_and_finish(out, p, "oci", false, err);
 }

@@ -19,16 +19,20 @@ static bool has_uncond(const struct sp_policy *p, const char *name)
 
 static void entry_add_name(struct sp_out_entry *e, const struct sp_rule *r)
 {
+	bool analysis = r->origin == SP_ORIGIN_ANALYSIS;
 	for (size_t i = 0; i < e->nnames; i++)
 		if (!strcmp(e->names[i], r->name)) {
 			if (!e->comments[i])
 				e->comments[i] = r->comment;
+			e->analysis[i] = e->analysis[i] && analysis;
 			return;
 		}
 	e->names = xrealloc(e->names, (e->nnames + 1) * sizeof(*e->names));
 	e->comments = xrealloc(e->comments, (e->nnames + 1) * sizeof(*e->comments));
+	e->analysis = xrealloc(e->analysis, (e->nnames + 1) * sizeof(*e->analysis));
 	e->names[e->nnames] = r->name;
 	e->comments[e->nnames] = r->comment;
+	e->analysis[e->nnames] = analysis;
 	e->nnames++;
 }
 
@@ -116,6 +120,9 @@ void sp_out_group(const struct sp_policy *p, struct sp_out_entry **out, size_t *
 				t = e->comments[b - 1];
 				e->comments[b - 1] = e->comments[b];
 				e->comments[b] = t;
+				bool ta = e->analysis[b - 1];
+				e->analysis[b - 1] = e->analysis[b];
+				e->analysis[b] = ta;
 			}
 	}
 	*out = v;
@@ -127,6 +134,7 @@ void sp_out_free(struct sp_out_entry *e, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		free(e[i].names);
 		free(e[i].comments);
+		free(e[i].analysis);
 	}
 	free(e);
 }
@@ -136,23 +144,48 @@ static void indent_to(FILE *out, int n)
 	fprintf(out, "%*s", n, "");
 }
 
-void sp_out_json_syscalls(FILE *out, const struct sp_out_entry *e, size_t n, int ind)
+/* pass 0: the names not added by analysis (all of them when split is
+ * false); pass 1: the analysis names. */
+static bool in_pass(const struct sp_out_entry *e, size_t j, bool split, int pass)
+{
+	return !split ? pass == 0 : e->analysis[j] == (pass == 1);
+}
+
+void sp_out_json_syscalls(FILE *out, const struct sp_out_entry *e, size_t n, int ind, bool comments)
 {
 	fputs("[", out);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n" : "\n", out);
+	bool first = true;
+	for (size_t i = 0; i < n; i++)
+		for (int pass = 0; pass < 2; pass++) {
+			bool split = false;
+			size_t cnt = 0;
+			for (size_t j = 0; j < e[i].nnames; j++)
+				split |= comments && !e[i].rule && e[i].analysis[j];
+			for (size_t j = 0; j < e[i].nnames; j++)
+				cnt += in_pass(&e[i], j, split, pass);
+			if (!cnt)
+				continue;
+		fputs(!first ? ",\n" : "\n", out);
+		first = false;
 		indent_to(out, ind + 2);
 		fputs("{\n", out);
 		indent_to(out, ind + 4);
 		fputs("\"names\": [", out);
+		size_t written = 0;
 		for (size_t j = 0; j < e[i].nnames; j++) {
-			fputs(j ? ",\n" : "\n", out);
+			if (!in_pass(&e[i], j, split, pass))
+				continue;
+			fputs(written++ ? ",\n" : "\n", out);
 			indent_to(out, ind + 6);
 			fprintf(out, "\"%s\"", e[i].names[j]);
 		}
 		fputs("\n", out);
 		indent_to(out, ind + 4);
 		fputs("],\n", out);
+		if (split && pass == 1) {
+			indent_to(out, ind + 4);
+			fputs("\"comment\": \"" SP_OUT_ANALYSIS_NOTE "\",\n", out);
+		}
 		indent_to(out, ind + 4);
 		fprintf(out, "\"action\": \"%s\"", sp_action_scmp_name(e[i].action));
 		if (e[i].action.kind == SP_ACT_ERRNO || e[i].action.kind == SP_ACT_TRACE)
@@ -179,7 +212,7 @@ void sp_out_json_syscalls(FILE *out, const struct sp_out_entry *e, size_t n, int
 		fputs("\n", out);
 		indent_to(out, ind + 2);
 		fputs("}", out);
-	}
+		}
 	fputs(n ? "\n" : "", out);
 	if (n)
 		indent_to(out, ind);
@@ -232,14 +265,14 @@ bool sp_out_observed_clone3(const struct sp_rule *r)
 	       r->action.data == ENOSYS && (r->origin & SP_ORIGIN_OBSERVED);
 }
 
-int sp_out_json_syscalls_and_finish(FILE *out, const struct sp_policy *p, const char *format,
+int sp_out_json_syscalls_and_finish(FILE *out, const struct sp_policy *p, const char *format, bool comments,
 				    struct sp_err *err)
 {
 	struct sp_out_entry *e;
 	size_t n;
 	sp_out_group(p, &e, &n);
 	fputs("  \"syscalls\": ", out);
-	sp_out_json_syscalls(out, e, n, 2);
+	sp_out_json_syscalls(out, e, n, 2, comments);
 	fputs("\n}\n", out);
 	sp_out_free(e, n);
 	return sp_out_finish(out, format, err);

@@ -44,6 +44,9 @@ struct sp_out_entry {
 	size_t nnames;
 	const char **names;         /* point into the policy */
 	const char **comments;      /* per name: the rule's provenance comment or NULL */
+	bool *analysis;             /* per name: allowed only because static analysis found it
+				     * reachable (SP_ORIGIN_ANALYSIS alone): writers that can carry
+				     * comments mark it even without --explain */
 };
 
 void sp_out_group(const struct sp_policy *p, struct sp_out_entry **out, size_t *n);
@@ -56,8 +59,10 @@ void sp_out_group(const struct sp_policy *p, struct sp_out_entry **out, size_t *
 bool sp_out_observed_clone3(const struct sp_rule *r);
 void sp_out_free(struct sp_out_entry *e, size_t n);
 
-/* JSON string of plain syscall/arch names (no escaping needed: checked). */
-void sp_out_json_syscalls(FILE *out, const struct sp_out_entry *e, size_t n, int indent);
+/* JSON string of plain syscall/arch names (no escaping needed: checked).
+ * comments: the format has a per-entry "comment" (Docker): names added by
+ * analysis go into an entry of their own that says so. */
+void sp_out_json_syscalls(FILE *out, const struct sp_out_entry *e, size_t n, int indent, bool comments);
 
 /* "defaultAction" and, for ERRNO, "defaultErrnoRet" lines (2-space indent). */
 void sp_out_json_default(FILE *out, const struct sp_policy *p);
@@ -71,8 +76,11 @@ char *sp_out_banner(const struct sp_write_opts *o);
 
 /* The end shared by the Docker and OCI documents: the grouped "syscalls"
  * array of p, the closing brace, and sp_out_finish(). */
-int sp_out_json_syscalls_and_finish(FILE *out, const struct sp_policy *p, const char *format,
+int sp_out_json_syscalls_and_finish(FILE *out, const struct sp_policy *p, const char *format, bool comments,
 				    struct sp_err *err);
+
+/* The comment Docker output gives the entry of names added by analysis. */
+#define SP_OUT_ANALYSIS_NOTE "added by static analysis (seccomp-profile unseen): reachable, never observed"
 
 /* ferror() check at the end of a writer. */
 int sp_out_finish(FILE *out, const char *format, struct sp_err *err);

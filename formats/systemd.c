@@ -71,7 +71,7 @@ int sp_fmt_systemd_write(FILE *out, const struct sp_policy *p, const struct sp_w
 		size_t col = 0;
 		for (size_t j = 0; j < e[i].nnames; j++) {
 			const char *nm = e[i].names[j];
-			if (explain) {
+			if (explain || e[i].analysis[j]) {
 				if (e[i].comments[j])
 					fprintf(out, "# %s: %s\n", nm, e[i].comments[j]);
 				fprintf(out, "SystemCallFilter=%s\n", nm);

@@ -96,7 +96,7 @@ static void write_names(FILE *out, const struct sp_out_entry *e, enum sp_abi abi
 		if (sp_abi_syscall_nr(abi, e->names[i]) < 0)
 			continue;
 		fprintf(out, "    - %s", e->names[i]);
-		if (explain && e->comments[i])
+		if ((explain || e->analysis[i]) && e->comments[i])
 			fprintf(out, "  # %s", e->comments[i]);
 		fputs("\n", out);
 	}

@@ -383,6 +383,14 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 		free(names);
 	}
 
+	for (size_t i = 0; i < o->nextra; i++) {
+		const struct sp_gen_extra *x = &o->extra[i];
+		if (!(p->abis & sp_abi_bit(x->abi)))
+			continue;
+		_cleanup_free_ char *c = xasprintf("added by analysis, not observed: %s", x->why);
+		allow_where_exists(p, x->name, sp_abi_bit(x->abi), SP_ORIGIN_ANALYSIS, c);
+	}
+
 	if (!o->no_required)
 		for (size_t i = 0; required_names[i]; i++)
 			allow_where_exists(p, required_names[i], p->abis, SP_ORIGIN_REQUIRED,

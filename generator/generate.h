@@ -25,6 +25,9 @@
  *   crun): the syscalls that runtime makes after loading the filter and
  *   before exec'ing the workload, as measured (SP_ORIGIN_RUNTIME,
  *   generator/runtime.c, sp_gen_add_runtime());
+ * - extra (generate --add-unseen): names static analysis found reachable
+ *   but the recording never saw, each with its reason (SP_ORIGIN_ANALYSIS,
+ *   comment "added by analysis, not observed: ...");
  * - clone3 -> ERRNO(ENOSYS) when clone3 is not allowed and the default
  *   denies: glibc treats EPERM from clone3 as fatal but falls back to clone
  *   on ENOSYS (SP_ORIGIN_ENOSYS).
@@ -46,6 +49,13 @@
 #include "core/policy.h"
 #include "core/recording.h"
 
+/* One call to allow although it was not observed (generate --add-unseen). */
+struct sp_gen_extra {
+	enum sp_abi abi;
+	const char *name;
+	const char *why; /* e.g. "reachable via sigsuspend@libc.so.6 from /usr/bin/bash" */
+};
+
 struct sp_gen_opts {
 	struct sp_action def;   /* default: errno EPERM (see sp_gen_opts_init) */
 	uint32_t add_abis;      /* --arch: ABIs to add by name translation */
@@ -53,6 +63,8 @@ struct sp_gen_opts {
 	const char *runtime;    /* "any", "runc", "crun", "bwrap", "none" or NULL (= none here; cli/ picks
 				 * per format) */
 	bool args;              /* argument rules (issue 7 hooks in here) */
+	const struct sp_gen_extra *extra; /* added by analysis */
+	size_t nextra;
 };
 
 /* The defaults: default action errno EPERM, nothing else set.  (A zeroed

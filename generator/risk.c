@@ -10,6 +10,7 @@
  */
 #include "generator/risk.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "core/util.h"
@@ -166,4 +167,28 @@ const struct sp_risk_row *sp_risk_table(size_t *n)
 {
 	*n = SP_ARRAY_SIZE(table);
 	return table;
+}
+
+int sp_risk_parse_set(const char *s, unsigned *mask, struct sp_err *err)
+{
+	*mask = 0;
+	const char *p = s;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		bool ok = false;
+		if (n == 3 && !strncmp(p, "all", 3)) {
+			*mask |= 1u << SP_RISK_LOW | 1u << SP_RISK_MEDIUM | 1u << SP_RISK_HIGH;
+			ok = true;
+		}
+		for (int r = SP_RISK_LOW; r <= SP_RISK_HIGH && !ok; r++)
+			if (n == strlen(sp_risk_name((enum sp_risk)r)) && !strncmp(p, sp_risk_name((enum sp_risk)r), n)) {
+				*mask |= 1u << r;
+				ok = true;
+			}
+		if (!ok)
+			return sp_err_set(err, -EINVAL, "unknown risk class '%.*s' (low, medium, high, all)", (int)n, p);
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
 }

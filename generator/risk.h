@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "core/err.h"
+
 enum sp_risk {
 	SP_RISK_LOW = 0,
 	SP_RISK_MEDIUM,
@@ -34,6 +36,9 @@ const struct sp_risk_row *sp_risk_lookup(const char *name);
 enum sp_risk sp_risk_of(const char *name);
 /* "high", "medium", "low". */
 const char *sp_risk_name(enum sp_risk r);
+/* Parses a comma-separated list of classes ("low", "low,medium", "all")
+ * into a mask of (1 << enum sp_risk) bits.  Errors name the bad word. */
+int sp_risk_parse_set(const char *s, unsigned *mask, struct sp_err *err);
 /* The whole table, in documentation order. */
 const struct sp_risk_row *sp_risk_table(size_t *n);
 
