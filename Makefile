@@ -215,8 +215,9 @@ helpers: $(HELPERS) $(if $(HAVE_M32),$(HELPERS_M32))
 deps:
 	@scripts/install-deps
 
-unit: $(UNIT_BIN)
-	$(Q)$(UNIT_BIN)
+# The analysis suite reads a victim (tests/helpers/unseen_victim.c).
+unit: $(UNIT_BIN) build/helpers/unseen_victim
+	$(Q)SP_HELPERS=$(abspath build/helpers) $(UNIT_BIN)
 
 integration: $(BIN) helpers
 	$(Q)SP_BIN=$(abspath $(BIN)) SP_BUILD=$(abspath build) tests/integration/run.sh

@@ -20,6 +20,13 @@
 #include "core/recording.h"
 #include "core/util.h"
 
+/* qsort() without the undefined behaviour of a NULL, empty array. */
+static void sort_(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 void sp_nrset_or(struct sp_nrset *dst, const struct sp_nrset *src)
 {
 	for (size_t i = 0; i < SP_ARRAY_SIZE(dst->w); i++)
@@ -1127,8 +1134,8 @@ static void build(struct scan *sc, struct code *c)
 	for (size_t i = 0; i < sc->ninitfns; i++)
 		if (in_code(sc, sc->initfns[i]))
 			add_u64(&st, &nst, &capst, sc->initfns[i]);
-	qsort(st, nst, sizeof(*st), cmp_u64);
-	qsort(sc->syms, sc->nsyms, sizeof(*sc->syms), cmp_sym);
+	sort_(st, nst, sizeof(*st), cmp_u64);
+	sort_(sc->syms, sc->nsyms, sizeof(*sc->syms), cmp_sym);
 	o->funcs = xcalloc(nst ? nst : 1, sizeof(*o->funcs));
 	size_t si = 0;
 	for (size_t i = 0; i < nst; i++) {
@@ -1153,8 +1160,8 @@ static void build(struct scan *sc, struct code *c)
 	}
 	free(st);
 
-	qsort(sc->slots, sc->nslots, sizeof(*sc->slots), cmp_slot);
-	qsort(o->imports, o->nimports, sizeof(char *), cmp_str);
+	sort_(sc->slots, sc->nslots, sizeof(*sc->slots), cmp_slot);
+	sort_(o->imports, o->nimports, sizeof(char *), cmp_str);
 	/* unique imports (a name can be undefined twice with versions) */
 	size_t w = 0;
 	for (size_t i = 0; i < o->nimports; i++) {
@@ -1173,7 +1180,7 @@ static void build(struct scan *sc, struct code *c)
 	 * (dataflow to a fixpoint over the function's own branches), then one
 	 * pass that records system calls with the numbers found and the call
 	 * graph's edges. */
-	qsort(c->v, c->n, sizeof(*c->v), cmp_insn);
+	sort_(c->v, c->n, sizeof(*c->v), cmp_insn);
 	o->ninsns = c->n;
 	size_t lo = 0, capsites = 0;
 	for (size_t f = 0; f < o->nfuncs; f++) {
@@ -1195,7 +1202,7 @@ static void build(struct scan *sc, struct code *c)
 		if (f != SIZE_MAX)
 			push_u32(&o->roots, &o->nroots, (uint32_t)f);
 	}
-	qsort(sc->datarefs, sc->ndatarefs, sizeof(uint64_t), cmp_u64);
+	sort_(sc->datarefs, sc->ndatarefs, sizeof(uint64_t), cmp_u64);
 	for (size_t i = 0; i < sc->ndatarefs; i++) {
 		if (i && sc->datarefs[i] == sc->datarefs[i - 1])
 			continue;
@@ -1215,7 +1222,7 @@ static void build(struct scan *sc, struct code *c)
 		o->exports[o->nexports++] =
 			(struct sp_obj_export){sc->syms[i].name, f == SIZE_MAX ? UINT32_MAX : (uint32_t)f};
 	}
-	qsort(o->exports, o->nexports, sizeof(*o->exports), cmp_export);
+	sort_(o->exports, o->nexports, sizeof(*o->exports), cmp_export);
 }
 
 static enum sp_abi abi_of(uint16_t machine, uint8_t cls)

@@ -34,6 +34,13 @@
 #include "core/recording.h"
 #include "core/util.h"
 
+/* qsort() without the undefined behaviour of a NULL, empty array. */
+static void sort_(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 #define CACHE_MAGIC "seccomp-profile libc-map 1"
 
 struct libc_fn {
@@ -384,7 +391,7 @@ static const struct libcmap *get_libcmap(struct sp_reach_ctx *c, const struct sp
 static const struct libc_fn *libc_fn(const struct libcmap *m, const char *name)
 {
 	struct libc_fn key = {.name = (char *)(uintptr_t)name};
-	return bsearch(&key, m->fns, m->nfns, sizeof(*m->fns), cmp_fn);
+	return m->nfns ? bsearch(&key, m->fns, m->nfns, sizeof(*m->fns), cmp_fn) : NULL;
 }
 
 /* ---- one executable ------------------------------------------------------- */
@@ -594,7 +601,7 @@ int sp_reach_exe(struct sp_reach_ctx *c, const char *path, struct sp_reach_exe *
 		e->calls[e->ncalls++] =
 			(struct sp_reach_call){nr, sp_abi_syscall_name(exe->abi, nr), steal_ptr(a->via[i]), a->score[i]};
 	}
-	qsort(e->calls, e->ncalls, sizeof(*e->calls), cmp_call);
+	sort_(e->calls, e->ncalls, sizeof(*e->calls), cmp_call);
 	e->unknown = a->unknown ? a->unknown : xcalloc(1, sizeof(char *));
 	e->nunknown = a->nunknown;
 	free(a);
@@ -622,5 +629,5 @@ void sp_reach_exe_free(struct sp_reach_exe *e)
 const struct sp_reach_call *sp_reach_find(const struct sp_reach_exe *e, int64_t nr)
 {
 	struct sp_reach_call key = {.nr = nr};
-	return bsearch(&key, e->calls, e->ncalls, sizeof(*e->calls), cmp_call);
+	return e->ncalls ? bsearch(&key, e->calls, e->ncalls, sizeof(*e->calls), cmp_call) : NULL;
 }

@@ -6,6 +6,13 @@
 
 #include "core/util.h"
 
+/* qsort() without the undefined behaviour of a NULL, empty array. */
+static void sort_(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
 static int cmp_item(const void *x, const void *y)
 {
 	const struct sp_unseen_item *a = x, *b = y;
@@ -42,7 +49,7 @@ int sp_unseen_compute(struct sp_reach_ctx *ctx, const struct sp_recording *rec, 
 			x->items = xrealloc(x->items, (x->nitems + 1) * sizeof(*x->items));
 			x->items[x->nitems++] = (struct sp_unseen_item){r->abi, c->nr, c->name, c->via};
 		}
-		qsort(x->items, x->nitems, sizeof(*x->items), cmp_item);
+		sort_(x->items, x->nitems, sizeof(*x->items), cmp_item);
 	}
 	size_t n;
 	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(rec, &n);

@@ -134,6 +134,17 @@ static int json_report(const struct sp_unseen *u, unsigned mask)
 			json_array_append_new(items, j);
 		}
 		json_object_set_new(o, "unseen", items);
+		/* the reachable calls that were observed (the rest of the
+		 * reachable set) */
+		json_t *seen = json_array();
+		for (size_t k = 0; k < r->ncalls; k++) {
+			bool unseen = false;
+			for (size_t j = 0; j < x->nitems && !unseen; j++)
+				unseen = x->items[j].nr == r->calls[k].nr;
+			if (r->calls[k].name && !unseen)
+				json_array_append_new(seen, json_string(r->calls[k].name));
+		}
+		json_object_set_new(o, "reachable_observed", seen);
 		json_object_set_new(o, "runtime_numbers", strv_json(r->unknown));
 	}
 	json_t *missed = json_array();

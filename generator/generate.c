@@ -385,8 +385,8 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 
 	for (size_t i = 0; i < o->nextra; i++) {
 		const struct sp_gen_extra *x = &o->extra[i];
-		if (!(p->abis & sp_abi_bit(x->abi)))
-			continue;
+		if (!(p->abis & sp_abi_bit(x->abi)) || sp_policy_allows(p, x->name))
+			continue; /* another ABI, or observed after all */
 		_cleanup_free_ char *c = xasprintf("added by analysis, not observed: %s", x->why);
 		allow_where_exists(p, x->name, sp_abi_bit(x->abi), SP_ORIGIN_ANALYSIS, c);
 	}
