@@ -216,7 +216,7 @@ deps:
 	@scripts/install-deps
 
 # The analysis suite reads a victim (tests/helpers/unseen_victim.c).
-unit: $(UNIT_BIN) build/helpers/unseen_victim
+unit: $(UNIT_BIN) build/helpers/unseen_victim $(if $(HAVE_M32),build/helpers/unseen_victim-m32)
 	$(Q)SP_HELPERS=$(abspath build/helpers) $(UNIT_BIN)
 
 integration: $(BIN) helpers

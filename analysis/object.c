@@ -579,6 +579,19 @@ static void read_symbols(struct scan *sc, Elf_Scn *scn, const GElf_Shdr *sh, boo
 	}
 }
 
+/* The relocation types that matter, per machine: a GOT slot bound to a
+ * symbol (jump_slot, glob_dat, abs), a pointer to the object itself
+ * (relative), an IFUNC's slot (irelative). */
+static const struct reloc_types {
+	uint16_t machine;
+	uint32_t jump_slot, glob_dat, abs, relative, irelative;
+} reloc_table[] = {
+	{EM_X86_64, R_X86_64_JUMP_SLOT, R_X86_64_GLOB_DAT, R_X86_64_64, R_X86_64_RELATIVE, R_X86_64_IRELATIVE},
+	{EM_386, R_386_JMP_SLOT, R_386_GLOB_DAT, R_386_32, R_386_RELATIVE, R_386_IRELATIVE},
+	{EM_AARCH64, R_AARCH64_JUMP_SLOT, R_AARCH64_GLOB_DAT, R_AARCH64_ABS64, R_AARCH64_RELATIVE,
+	 R_AARCH64_IRELATIVE},
+};
+
 static void read_relocs(struct scan *sc, Elf_Scn *scn, const GElf_Shdr *sh)
 {
 	Elf_Data *d = elf_getdata(scn, NULL);
@@ -606,27 +619,14 @@ static void read_relocs(struct scan *sc, Elf_Scn *scn, const GElf_Shdr *sh)
 			type = (uint32_t)GELF_R_TYPE(r.r_info);
 			sym = (uint32_t)GELF_R_SYM(r.r_info);
 		}
-		bool jump = false, glob = false, rel = false, irel = false;
-		switch (m) {
-		case EM_X86_64:
-			jump = type == R_X86_64_JUMP_SLOT;
-			glob = type == R_X86_64_GLOB_DAT || type == R_X86_64_64;
-			rel = type == R_X86_64_RELATIVE;
-			irel = type == R_X86_64_IRELATIVE;
-			break;
-		case EM_386:
-			jump = type == R_386_JMP_SLOT;
-			glob = type == R_386_GLOB_DAT || type == R_386_32;
-			rel = type == R_386_RELATIVE;
-			irel = type == R_386_IRELATIVE;
-			break;
-		case EM_AARCH64:
-			jump = type == R_AARCH64_JUMP_SLOT;
-			glob = type == R_AARCH64_GLOB_DAT || type == R_AARCH64_ABS64;
-			rel = type == R_AARCH64_RELATIVE;
-			irel = type == R_AARCH64_IRELATIVE;
-			break;
-		}
+		const struct reloc_types *rt = NULL;
+		for (size_t k = 0; k < SP_ARRAY_SIZE(reloc_table) && !rt; k++)
+			if (reloc_table[k].machine == m)
+				rt = &reloc_table[k];
+		if (!rt)
+			return;
+		bool jump = type == rt->jump_slot, glob = type == rt->glob_dat || type == rt->abs;
+		bool rel = type == rt->relative, irel = type == rt->irelative;
 		if ((jump || glob) && sym) {
 			xgrow((void **)&sc->slots, &sc->capslots, sc->nslots + 1, sizeof(*sc->slots));
 			sc->slots[sc->nslots++] = (struct slot){off, sym};
@@ -1127,7 +1127,10 @@ static void build(struct scan *sc, struct code *c)
 	for (size_t i = 0; i < sc->nsecs; i++)
 		add_u64(&st, &nst, &capst, sc->secs[i].addr);
 	for (size_t i = 0; i < c->n; i++)
-		if ((c->v[i].kind == I_CALL || c->v[i].kind == I_ADDR) && in_code(sc, c->v[i].target))
+		/* (`call 1f; 1: pop %ebx`, i386's way to read the pc, is no
+		 * function start) */
+		if ((c->v[i].kind == I_CALL || c->v[i].kind == I_ADDR) && in_code(sc, c->v[i].target) &&
+		    c->v[i].target != c->v[i].addr + c->v[i].size)
 			add_u64(&st, &nst, &capst, c->v[i].target);
 	for (size_t i = 0; i < sc->ndatarefs; i++)
 		add_u64(&st, &nst, &capst, sc->datarefs[i]);

@@ -17,6 +17,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "formats/format.h"
+#include "formats/json_util.h"
 #include "generator/risk.h"
 
 static void unseen_usage(void)
@@ -157,8 +158,7 @@ static int json_report(const struct sp_unseen *u, unsigned mask)
 	}
 	json_object_set_new(root, "observed_not_reachable", missed);
 	json_object_set_new(root, "observed", json_integer((json_int_t)u->nobserved_abis));
-	int r = json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', stdout);
+	int r = sp_json_dump(stdout, root, NULL);
 	json_decref(root);
 	return r;
 }

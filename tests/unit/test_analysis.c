@@ -79,6 +79,35 @@ START_TEST(victim_sites)
 }
 END_TEST
 
+/* The -m32 build of the victim (multilib machines): int 0x80 with the
+ * number copied across a jump; syscall()'s number is on the stack, so
+ * both of its calls are run-time numbers. */
+START_TEST(victim_sites_i386)
+{
+	const char *dir = getenv("SP_HELPERS");
+	_cleanup_free_ char *path = xasprintf("%s/unseen_victim-m32", dir ? dir : "build/helpers");
+	if (access(path, R_OK) != 0)
+		return; /* no -m32 toolchain: the Makefile did not build it */
+	struct sp_obj *o = NULL;
+	struct sp_err err = {0};
+	ck_assert_msg(sp_obj_load(path, 0, &o, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(o->abi, SP_ABI_I386);
+	ck_assert_uint_eq(o->nsites, 4);
+	int raw64 = 0, rawunk = 0, libunk = 0;
+	for (size_t i = 0; i < o->nsites; i++) {
+		const struct sp_obj_site *s = &o->sites[i];
+		const char *fn = o->funcs[s->func].name;
+		raw64 += !s->via_libc && s->nr == 64 && fn && !strcmp(fn, "raw_getppid");
+		rawunk += !s->via_libc && s->nr == SP_NR_UNKNOWN && fn && !strcmp(fn, "raw_any");
+		libunk += s->via_libc && s->nr == SP_NR_UNKNOWN && fn && !strcmp(fn, "main");
+	}
+	ck_assert_int_eq(raw64, 1);
+	ck_assert_int_eq(rawunk, 1);
+	ck_assert_int_eq(libunk, 2);
+	sp_obj_free(o);
+}
+END_TEST
+
 START_TEST(libc_functions)
 {
 	if (access(LIBC, R_OK) != 0)
@@ -333,6 +362,7 @@ static Suite *analysis_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, victim_sites);
+	tcase_add_test(tc, victim_sites_i386);
 	tcase_add_test(tc, libc_functions);
 	tcase_add_test(tc, victim_reach_and_cache);
 	tcase_add_test(tc, loader_search);
