@@ -31,6 +31,7 @@
 #include "analysis/loader.h"
 #include "analysis/object.h"
 #include "core/log.h"
+#include "core/outfile.h"
 #include "core/recording.h"
 #include "core/util.h"
 
@@ -372,7 +373,7 @@ static const struct libcmap *get_libcmap(struct sp_reach_ctx *c, const struct sp
 			struct sp_err err = {0};
 			struct cache_write w = {m, o};
 			int r = mkdir_p(c->cache_dir);
-			if (r < 0 || sp_file_write_atomic(file, cache_write_fn, &w, &err) < 0)
+			if (r < 0 || sp_outfile_write(file, cache_write_fn, &w, &err) < 0)
 				sp_debug("cannot write the libc map cache '%s': %s", file,
 					 r < 0 ? strerror(-r) : err.msg);
 		}

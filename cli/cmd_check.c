@@ -29,9 +29,11 @@
 #include "cli/callsite.h"
 #include "cli/cli.h"
 #include "cli/input.h"
+#include "cli/output.h"
 #include "cli/run_common.h"
 #include "core/abi.h"
 #include "core/log.h"
+#include "core/outfile.h"
 #include "core/overlap.h"
 #include "core/util.h"
 #include "formats/json_util.h"
@@ -384,10 +386,8 @@ int cmd_check(int argc, char **argv)
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
-	if (output && strcmp(output, "-") && sp_file_check_writable(output, &err) < 0) {
-		sp_cli_fail(&err, SP_EXIT_USAGE);
+	if (sp_cli_check_output("check", output, true))
 		goto out;
-	}
 	struct sp_compile_opts co;
 	q = check_policy(p, &co);
 	/* The check filter turns every stopping action into TRACE, which can
@@ -447,7 +447,7 @@ int cmd_check(int argc, char **argv)
 	rp.c = &chk;
 	rp.rec = rec;
 	fflush(stdout);
-	if (sp_file_write_atomic(output, rp.json ? write_json : write_text, &rp, &err) < 0) {
+	if (sp_outfile_write(output, rp.json ? write_json : write_text, &rp, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}

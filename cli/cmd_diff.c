@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `seccomp-profile diff [--format text|json|markdown] [--fail-on WHAT] OLD
- * NEW`: what changed between two recordings or two policies
+ * `seccomp-profile diff [--format text|json|markdown] [--fail-on WHAT]
+ * [-o FILE] OLD NEW`: what changed between two recordings or two policies
  * (generator/diff.h), rendered for a terminal, a machine or a pull-request
  * comment.  Exit 0 when nothing relevant changed, 1 on drift (per
  * --fail-on, default added), 2 on error.
@@ -16,6 +16,8 @@
 #include "cli/callsite.h"
 #include "cli/cli.h"
 #include "cli/input.h"
+#include "cli/output.h"
+#include "core/outfile.h"
 #include "core/util.h"
 #include "formats/format.h"
 #include "formats/json_util.h"
@@ -27,7 +29,8 @@
 
 static void diff_usage(void)
 {
-	printf("Usage: " SP_PROG " diff [--format text|json|markdown] [--fail-on added|removed|any|none] OLD NEW\n"
+	printf("Usage: " SP_PROG " diff [--format text|json|markdown] [--fail-on added|removed|any|none]\n"
+	       "                            [-o FILE] OLD NEW\n"
 	       "\n"
 	       "Compare two recordings (per ABI, by syscall) or two policy files in a format\n"
 	       "seccomp-profile reads (by syscall name): syscalls added and removed, changed\n"
@@ -46,6 +49,8 @@ static void diff_usage(void)
 	       "                    which changes exit 1: added (default: syscalls or ABIs added,\n"
 	       "                    or a change that allows more), removed (syscalls or ABIs\n"
 	       "                    removed), any (any difference), none (never)\n"
+	       "  -o, --output FILE write the report to FILE instead of standard output (a file\n"
+	       "                    is replaced atomically; see the manual)\n"
 	       "  -h, --help        show this help\n"
 	       "\n"
 	       "Exit status: 0 nothing relevant changed, 1 drift (per --fail-on), 2 error.\n");
@@ -352,6 +357,30 @@ static int render_json(FILE *out, const struct sp_diff *d, const char *oldp, con
 
 /* ---- command ---------------------------------------------------------- */
 
+struct render {
+	const struct sp_diff *d;
+	const char *oldp, *newp;
+	enum out_format fmt;
+	enum sp_fail_on fail_on;
+	bool color;
+};
+
+static int render_cb(FILE *out, void *ctx, struct sp_err *err)
+{
+	const struct render *rd = ctx;
+	switch (rd->fmt) {
+	case OUT_TEXT:
+		render_text(out, rd->d, rd->oldp, rd->newp, rd->color);
+		break;
+	case OUT_MARKDOWN:
+		render_markdown(out, rd->d, rd->oldp, rd->newp);
+		break;
+	case OUT_JSON:
+		return render_json(out, rd->d, rd->oldp, rd->newp, rd->fail_on, err);
+	}
+	return 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	enum { OPT_FORMAT = 256, OPT_FAIL_ON, OPT_JSON };
@@ -360,18 +389,23 @@ int cmd_diff(int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"output", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *output = "-";
 	enum out_format fmt = OUT_TEXT;
 	enum sp_fail_on fail_on = SP_FAIL_ADDED;
 	int c;
-	while ((c = getopt_long(argc, argv, SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
 			continue;
 		switch (c) {
 		case 'h':
 			diff_usage();
 			return SP_EXIT_OK;
+		case 'o':
+			output = optarg;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
 				fmt = OUT_TEXT;
@@ -400,6 +434,8 @@ int cmd_diff(int argc, char **argv)
 		return sp_cli_usage("diff", argc - optind < 2 ? "needs OLD and NEW" : "unexpected argument '%s'",
 				    argv[optind + 2 < argc ? optind + 2 : optind]);
 	const char *oldp = argv[optind], *newp = argv[optind + 1];
+	if ((c = sp_cli_check_output("diff", output, false)))
+		return c;
 
 	struct sp_err err = {0};
 	struct input a = {0}, b = {0};
@@ -420,21 +456,9 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	d = a.pol && b.pol ? sp_diff_policies(a.pol, b.pol) : sp_diff_recordings(a.rec, b.rec);
-	int r = 0;
-	switch (fmt) {
-	case OUT_TEXT:
-		render_text(stdout, d, oldp, newp, sp_cli_color(STDOUT_FILENO));
-		break;
-	case OUT_MARKDOWN:
-		render_markdown(stdout, d, oldp, newp);
-		break;
-	case OUT_JSON:
-		r = render_json(stdout, d, oldp, newp, fail_on, &err);
-		break;
-	}
-	if (r == 0 && (fflush(stdout) != 0 || ferror(stdout)))
-		r = sp_err_sys(&err, "write to standard output");
-	if (r < 0) {
+	/* Colour only for a terminal on standard output, never in a file. */
+	struct render rd = {d, oldp, newp, fmt, fail_on, !strcmp(output, "-") && sp_cli_color(STDOUT_FILENO)};
+	if (sp_outfile_write(output, render_cb, &rd, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}

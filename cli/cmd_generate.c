@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* `seccomp-profile generate`: recordings (their union) -> a policy in one of
  * the registered formats (generator/generate.h decides what goes in,
- * formats/ how it is written, cli/output.c writes it atomically). */
+ * formats/ how it is written, cli/output.c writes it by core/outfile.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +33,8 @@ static void generate_usage(void)
 	       "Options:\n"
 	       "  -f, --format FORMAT     docker (default), oci, yaml, c, bpf, systemd, k8s,\n"
 	       "                          recording (see '" SP_PROG " formats')\n"
-	       "  -o, --output FILE       write to FILE atomically ('-' = standard output, the default)\n"
+	       "  -o, --output FILE       write to FILE ('-' = standard output, the default); a file\n"
+	       "                          is replaced atomically, a device or FIFO written in place\n"
 	       "      --default-action ACTION\n"
 	       "                          for syscalls not listed: errno (EPERM, the default),\n"
 	       "                          errno:NAME, errno:N, kill (the whole process),\n"
@@ -172,6 +173,8 @@ int cmd_generate(int argc, char **argv)
 	if (gen.runtime && !strcmp(format, "recording"))
 		return sp_cli_usage("generate", "--runtime: -f recording writes what was recorded; a runtime's "
 				    "calls go into policies only");
+	if ((c = sp_cli_check_output("generate", output, false)))
+		return c;
 	if (!strcmp(format, "bpf") && !strcmp(output, "-") && isatty(STDOUT_FILENO))
 		return sp_cli_usage("generate", "-f bpf is binary: write it to a file with -o, not to a terminal");
 

@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* `seccomp-profile merge [-o FILE] RECORDING...`: the union of recordings
  * (generator/merge.h), written as a recording.  Without -o it goes to
- * standard output, like generate; with -o the file is replaced atomically
- * and only after every input has been read, so `-o a.json a.json b.json`
- * is safe. */
+ * standard output, like generate; -o FILE is written by core/outfile.h
+ * (a file replaced atomically) only after every input has been read, so
+ * `-o a.json a.json b.json` is safe. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "core/util.h"
 #include "formats/format.h"
 #include "generator/merge.h"
@@ -23,17 +24,12 @@ static void merge_usage(void)
 	       "runs stands out in review.  meta.sources lists every source run.\n"
 	       "\n"
 	       "Options:\n"
-	       "  -o, --output FILE  write the merged recording to FILE (atomically)\n"
-	       "                     instead of standard output\n"
+	       "  -o, --output FILE  write the merged recording to FILE instead of standard\n"
+	       "                     output (a file is replaced atomically; see the manual)\n"
 	       "  -h, --help         show this help\n"
 	       "\n"
 	       "Exit status: 0 success, 1 the output could not be written, 2 usage error or\n"
 	       "unreadable input (nothing is written then).\n");
-}
-
-static int write_rec(FILE *out, void *ctx, struct sp_err *err)
-{
-	return sp_recording_write(out, ctx, err);
 }
 
 int cmd_merge(int argc, char **argv)
@@ -61,6 +57,8 @@ int cmd_merge(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return sp_cli_usage("merge", "no recording given");
+	if ((c = sp_cli_check_output("merge", output, false)))
+		return c;
 
 	struct sp_err err = {0};
 	struct sp_recording *merged = sp_merge_new();
@@ -77,7 +75,7 @@ int cmd_merge(int argc, char **argv)
 	/* The merged file was written by this tool. */
 	free(merged->meta.tool_version);
 	merged->meta.tool_version = xstrdup(sp_cli_version());
-	if (sp_file_write_atomic(output, write_rec, merged, &err) < 0)
+	if (sp_cli_write_recording(output, merged, &err) < 0)
 		status = sp_cli_fail(&err, SP_EXIT_FAIL);
 out:
 	sp_recording_free(merged);

@@ -319,8 +319,8 @@ int cmd_record(int argc, char **argv)
 	struct sp_err err = {0};
 	/* Before the workload runs: a long recording must not be lost to
 	 * an unwritable output path at the end. */
-	if (sp_file_check_writable(output, &err) < 0)
-		return sp_cli_fail(&err, SP_EXIT_USAGE);
+	if ((c = sp_cli_check_output("record", output, true)))
+		return c;
 
 	__attribute__((cleanup(free_policyp))) struct sp_policy *base = NULL;
 	struct sock_fprog prog = {0};
@@ -405,8 +405,17 @@ int cmd_record(int argc, char **argv)
 	int status = SP_EXIT_OK;
 	struct sp_gen_opts gen;
 	sp_gen_opts_init(&gen);
+	/* A reader of a FIFO or pipe that went away must make the write fail
+	 * (EPIPE), not kill the recorder before it saves the recording. */
+	signal(SIGPIPE, SIG_IGN);
 	if (sp_cli_write_output(output, format, rec, &gen, NULL, &err) < 0) {
 		sp_cli_error("record: %s", err.msg);
+		_cleanup_free_ char *saved = NULL;
+		struct sp_err serr = {0};
+		if (sp_cli_rescue_recording(rec, &saved, &serr) == 0)
+			sp_cli_error("record: the recording was saved to '%s' instead", saved);
+		else
+			sp_cli_error("record: the recording is lost: %s", serr.msg);
 		status = SP_EXIT_FAIL;
 	}
 	if (summary)

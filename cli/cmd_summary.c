@@ -4,14 +4,16 @@
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "cli/output.h"
 #include "cli/summary_table.h"
+#include "core/outfile.h"
 #include "core/recording.h"
 #include "formats/format.h"
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: " SP_PROG " summary [--json] RECORDING\n"
+		"Usage: " SP_PROG " summary [--json] [-o FILE] RECORDING\n"
 		"\n"
 		"Print an strace -c style table of a recording: %% time, seconds, usecs/call,\n"
 		"calls, errors and syscall, with a section per ABI when there are several.\n"
@@ -19,19 +21,35 @@ static void usage(FILE *out)
 		"\n"
 		"Options:\n"
 		"      --json      the same numbers as JSON\n"
+		"  -o, --output FILE  write to FILE instead of standard output (a file is\n"
+		"                  replaced atomically; see the manual)\n"
 		"  -h, --help      show this help\n");
+}
+
+static int write_json(FILE *out, void *ctx, struct sp_err *err)
+{
+	return sp_summary_write_json(out, ctx, err);
+}
+
+static int write_table(FILE *out, void *ctx, struct sp_err *err)
+{
+	(void)err;
+	sp_summary_print(out, ctx);
+	return 0;
 }
 
 int cmd_summary(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"output", required_argument, NULL, 'o'},
 		SP_CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
 	bool json = false;
+	const char *output = "-";
 	int c;
-	while ((c = getopt_long(argc, argv, SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
 		if (sp_cli_common_opt(c))
 			continue;
 		switch (c) {
@@ -41,23 +59,24 @@ int cmd_summary(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'o':
+			output = optarg;
+			break;
 		default:
 			return sp_cli_usage_hint("summary");
 		}
 	}
 	if (argc - optind != 1)
 		return sp_cli_usage("summary", argc - optind ? "one recording expected" : "no recording given");
+	if ((c = sp_cli_check_output("summary", output, false)))
+		return c;
 	struct sp_err err = {0};
 	struct sp_recording *rec = NULL;
 	if (sp_recording_read(argv[optind], &rec, &err) < 0)
 		return sp_cli_fail(&err, SP_EXIT_USAGE);
-	int r = 0;
-	if (json)
-		r = sp_summary_write_json(stdout, rec, &err);
-	else
-		sp_summary_print(stdout, rec);
+	int r = sp_outfile_write(output, json ? write_json : write_table, rec, &err);
 	sp_recording_free(rec);
-	if (r < 0 || fflush(stdout) != 0)
+	if (r < 0)
 		return sp_cli_fail(&err, SP_EXIT_FAIL);
 	return SP_EXIT_OK;
 }

@@ -2,8 +2,11 @@
 #include "cli/output.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
+#include "core/outfile.h"
 #include "core/util.h"
 
 const char *sp_cli_default_runtime(const char *format)
@@ -39,6 +42,38 @@ static int write_rec_cb(FILE *out, void *ctx, struct sp_err *err)
 	return sp_recording_write(out, ((struct rec_ctx *)ctx)->rec, err);
 }
 
+int sp_cli_write_recording(const char *path, const struct sp_recording *rec, struct sp_err *err)
+{
+	struct rec_ctx c = {rec};
+	return sp_outfile_write(path, write_rec_cb, &c, err);
+}
+
+int sp_cli_rescue_recording(const struct sp_recording *rec, char **saved, struct sp_err *err)
+{
+	const char *tmpdir = getenv("TMPDIR");
+	const char *dirs[] = {tmpdir && *tmpdir ? tmpdir : "/tmp", "."};
+	struct rec_ctx c = {rec};
+	int r = 0;
+	for (size_t i = 0; i < SP_ARRAY_SIZE(dirs); i++) {
+		r = sp_outfile_write_new(dirs[i], SP_PROG "-", ".recording.json", write_rec_cb, &c, saved, err);
+		if (r == 0)
+			break;
+	}
+	return r;
+}
+
+int sp_cli_check_output(const char *cmd, const char *path, bool probe)
+{
+	if (!*path)
+		return sp_cli_usage(cmd, "-o: the output file name is empty");
+	struct sp_err err = {0};
+	if (probe && sp_outfile_check(path, &err) < 0) {
+		sp_cli_error("%s: %s", cmd, err.msg);
+		return SP_EXIT_USAGE;
+	}
+	return 0;
+}
+
 static int find_writer(const char *format, const struct sp_format **out, struct sp_err *err)
 {
 	const struct sp_format *f = sp_format_find(format);
@@ -59,16 +94,14 @@ int sp_cli_write_policy(const char *path, const char *format, const struct sp_po
 		return r;
 	struct sp_write_opts none = {0};
 	struct policy_ctx c = {f, p, wo ? wo : &none};
-	return sp_file_write_atomic(path, write_policy_cb, &c, err);
+	return sp_outfile_write(path, write_policy_cb, &c, err);
 }
 
 int sp_cli_write_output(const char *path, const char *format, const struct sp_recording *rec,
 			const struct sp_gen_opts *gen, const struct sp_write_opts *wo, struct sp_err *err)
 {
-	if (!strcmp(format, "recording")) {
-		struct rec_ctx c = {rec};
-		return sp_file_write_atomic(path, write_rec_cb, &c, err);
-	}
+	if (!strcmp(format, "recording"))
+		return sp_cli_write_recording(path, rec, err);
 	const struct sp_format *f;
 	int r = find_writer(format, &f, err);
 	if (r < 0)

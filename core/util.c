@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,95 +142,6 @@ void sp_buf_release(struct sp_buf *b)
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
-}
-
-static char *dir_of(const char *path)
-{
-	_cleanup_free_ char *copy = xstrdup(path);
-	return xstrdup(dirname(copy));
-}
-
-int sp_file_check_writable(const char *path, struct sp_err *err)
-{
-	if (!strcmp(path, "-"))
-		return 0;
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return sp_err_set(err, -EISDIR, "output '%s' is a directory", path);
-	_cleanup_free_ char *dir = dir_of(path);
-	if (stat(dir, &st) < 0)
-		return sp_err_sys(err, "output directory '%s'", dir);
-	if (!S_ISDIR(st.st_mode))
-		return sp_err_set(err, -ENOTDIR, "output directory '%s' is not a directory", dir);
-	if (access(dir, W_OK) < 0)
-		return sp_err_sys(err, "output directory '%s' is not writable", dir);
-	/* access() says yes to root everywhere, and to /proc or /sys, where
-	 * no file can be created: only creating the temporary file that
-	 * sp_file_write_atomic() will create tells, before a long run. */
-	_cleanup_free_ char *probe = xasprintf("%s.tmpXXXXXX", path);
-	int fd = mkstemp(probe);
-	if (fd < 0)
-		return sp_err_sys(err, "cannot create files next to output '%s'", path);
-	close(fd);
-	unlink(probe);
-	return 0;
-}
-
-int sp_file_write_atomic(const char *path, sp_write_fn fn, void *ctx, struct sp_err *err)
-{
-	if (!strcmp(path, "-")) {
-		int r = fn(stdout, ctx, err);
-		if (r < 0)
-			return r;
-		if (fflush(stdout) != 0 || ferror(stdout))
-			return sp_err_sys(err, "write to standard output");
-		return 0;
-	}
-
-	int r = sp_file_check_writable(path, err);
-	if (r < 0)
-		return r;
-
-	_cleanup_free_ char *tmp = xasprintf("%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0)
-		return sp_err_sys(err, "create temporary file for '%s'", path);
-
-	/* Keep the permissions an ordinary creat() would give (mkstemp uses
-	 * 0600); an existing file keeps its own mode. */
-	struct stat st;
-	mode_t mode;
-	if (stat(path, &st) == 0) {
-		mode = st.st_mode & 07777;
-	} else {
-		mode_t um = umask(0);
-		umask(um);
-		mode = 0666 & ~um;
-	}
-	(void)fchmod(fd, mode);
-
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		r = sp_err_sys(err, "open temporary file for '%s'", path);
-		close(fd);
-		unlink(tmp);
-		return r;
-	}
-
-	/* A writer killed before the rename leaves at most the .tmp file,
-	 * never a truncated path. */
-	r = fn(f, ctx, err);
-	if (r == 0 && (fflush(f) != 0 || ferror(f)))
-		r = sp_err_sys(err, "write '%s'", path);
-	if (r == 0 && fsync(fd) != 0 && errno != EINVAL)
-		r = sp_err_sys(err, "write '%s'", path);
-	if (fclose(f) != 0 && r == 0)
-		r = sp_err_sys(err, "write '%s'", path);
-	if (r == 0 && rename(tmp, path) != 0)
-		r = sp_err_sys(err, "rename '%s' to '%s'", tmp, path);
-	if (r < 0)
-		unlink(tmp);
-	return r;
 }
 
 int sp_file_read_all(const char *path, size_t max, char **out, size_t *len, struct sp_err *err)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * core/util.h: allocation, scoped cleanup, growable strings and atomic files.
+ * core/util.h: allocation, scoped cleanup, growable strings, reading files.
  *
  * Allocation never fails visibly: xmalloc() and friends abort with a message
  * on OOM, which removes a whole class of error paths.
@@ -12,11 +12,7 @@
  *     _cleanup_free_ char *s = xstrdup("x");
  *     return steal_ptr(s);
  *
- * Atomic output: sp_file_write_atomic(path, fn, ctx, err) runs fn on a
- * temporary file in the same directory, fsyncs it and renames it over path,
- * so readers see either the old file or the complete new one; on any error
- * the temporary file is removed and path is untouched.  path "-" writes to
- * stdout directly.
+ * Output files are written by core/outfile.h.
  */
 #ifndef SP_CORE_UTIL_H
 #define SP_CORE_UTIL_H
@@ -66,16 +62,6 @@ void sp_buf_puts(struct sp_buf *b, const char *s);
 void sp_buf_printf(struct sp_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *sp_buf_steal(struct sp_buf *b); /* never NULL; resets b */
 void sp_buf_release(struct sp_buf *b);
-
-/* Writes the output of fn to path atomically (see above).  fn returns 0 or a
- * negative code with err set.  Write errors of the stream (ENOSPC...) are
- * caught at fflush/fsync and reported as failures. */
-typedef int (*sp_write_fn)(FILE *out, void *ctx, struct sp_err *err);
-int sp_file_write_atomic(const char *path, sp_write_fn fn, void *ctx, struct sp_err *err);
-
-/* Checks before a long run that path could be written atomically later:
- * its directory exists and is writable, and path is not a directory. */
-int sp_file_check_writable(const char *path, struct sp_err *err);
 
 /* Reads a whole file (or stdin for "-") of at most max bytes into *out
  * (NUL-terminated; *len excludes the NUL). */

@@ -124,9 +124,12 @@ t_disk_full() {
 	# fill the file system to the last block
 	dd if=/dev/zero of="$T/small/fill" bs=4k 2>/dev/null || true
 	local rc=0
-	"$SP" record -o "$T/small/r.json" -- "$HELPERS/fault_many" 3 2 >/dev/null 2>"$T/err" || rc=$?
+	mkdir "$T/rescue"
+	TMPDIR="$T/rescue" "$SP" record -o "$T/small/r.json" -- "$HELPERS/fault_many" 3 2 >/dev/null 2>"$T/err" || rc=$?
 	[ $rc -ne 0 ] || fail "record succeeded on a full disk"
 	assert_contains "$T/err" "No space left on device"
+	# the recording itself is saved elsewhere (t_output.sh tests more)
+	assert_contains "$T/err" "the recording was saved to '$T/rescue/"
 	[ "$(sha256sum "$T/small/r.json")" = "$before" ] || fail "the previous file was changed"
 	[ "$(ls -A "$T/small" | sort | tr '\n' ' ')" = "fill r.json " ] || fail "files left behind: $(ls -A "$T/small")"
 	# with room again the same command works and replaces the file

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/outfile.h"
 #include "core/util.h"
 #include "tests/unit/unit.h"
 
@@ -16,68 +17,11 @@ static int write_hello(FILE *out, void *ctx, struct sp_err *err)
 	return 0;
 }
 
-static int write_then_fail(FILE *out, void *ctx, struct sp_err *err)
-{
-	(void)ctx;
-	fputs("partial", out);
-	return sp_err_set(err, -EINVAL, "writer failed");
-}
-
-static char *slurp(const char *path)
-{
-	char *data = NULL;
-	size_t len;
-	if (sp_file_read_all(path, 1 << 20, &data, &len, NULL) < 0)
-		return NULL;
-	return data;
-}
-
-START_TEST(atomic_write_replaces_or_keeps)
-{
-	char path[256];
-	snprintf(path, sizeof(path), "%s/out.txt", sp_unit_tmpdir());
-	struct sp_err err = {0};
-	ck_assert_int_eq(sp_file_write_atomic(path, write_hello, (void *)"one\n", &err), 0);
-	char *s = slurp(path);
-	ck_assert_str_eq(s, "one\n");
-	free(s);
-	/* A failing writer leaves the previous file untouched and no temp. */
-	ck_assert_int_lt(sp_file_write_atomic(path, write_then_fail, NULL, &err), 0);
-	ck_assert_str_eq(err.msg, "writer failed");
-	s = slurp(path);
-	ck_assert_str_eq(s, "one\n");
-	free(s);
-	char cmd[512];
-	snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 1", sp_unit_tmpdir());
-	ck_assert_int_eq(system(cmd), 0);
-}
-END_TEST
-
-START_TEST(atomic_write_errors_name_the_path)
-{
-	struct sp_err err = {0};
-	ck_assert_int_lt(sp_file_write_atomic("/nonexistent-dir/x.json", write_hello, (void *)"x", &err), 0);
-	ck_assert(strstr(err.msg, "/nonexistent-dir"));
-	ck_assert_int_lt(sp_file_check_writable(sp_unit_tmpdir(), &err), 0);
-	ck_assert(strstr(err.msg, "is a directory"));
-	/* Full disk: /dev/full fails at flush; nothing is renamed there. */
-	if (access("/dev/full", W_OK) == 0 && geteuid() == 0) {
-		ck_assert_int_eq(sp_file_check_writable("/dev/full", &err), 0);
-	}
-	/* access() lets root "write" to /proc, where nothing can be created:
-	 * the check must fail before a long recording, not after it. */
-	if (access("/proc/version", F_OK) == 0) {
-		ck_assert_int_lt(sp_file_check_writable("/proc/version", &err), 0);
-		ck_assert(strstr(err.msg, "/proc/version"));
-	}
-}
-END_TEST
-
 START_TEST(read_all_limits)
 {
 	char path[256];
 	snprintf(path, sizeof(path), "%s/big.txt", sp_unit_tmpdir());
-	ck_assert_int_eq(sp_file_write_atomic(path, write_hello, (void *)"0123456789", NULL), 0);
+	ck_assert_int_eq(sp_outfile_write(path, write_hello, (void *)"0123456789", NULL), 0);
 	char *data = NULL;
 	size_t len = 0;
 	struct sp_err err = {0};
@@ -136,8 +80,6 @@ static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
 	TCase *tc = tcase_create("core");
-	tcase_add_test(tc, atomic_write_replaces_or_keeps);
-	tcase_add_test(tc, atomic_write_errors_name_the_path);
 	tcase_add_test(tc, read_all_limits);
 	tcase_add_test(tc, parse_and_errno_names);
 	tcase_add_test(tc, err_helpers);
