@@ -49,6 +49,7 @@
 #include "cli/input.h"
 #include "cli/output.h"
 #include "core/log.h"
+#include "core/outfile.h"
 #include "core/recording.h"
 #include "core/util.h"
 #include "formats/format.h"
@@ -231,7 +232,7 @@ static int validate_request(struct hook_req *q, struct sp_err *err)
 {
 	const char *outs[] = {q->of, q->rec};
 	for (size_t i = 0; i < 2; i++)
-		if (outs[i] && sp_file_check_writable(outs[i], err) < 0)
+		if (outs[i] && sp_outfile_check(outs[i], err) < 0)
 			return err->code;
 	if (q->log) {
 		int fd = open(q->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0644);
@@ -459,6 +460,7 @@ static void __attribute__((noreturn)) recorder(struct hook_req *q, struct hook_s
 	int status = SP_EXIT_OK;
 	if (write_outputs(q, rec, &err) < 0) {
 		sp_cli_error("oci-hook: container %s: %s", s->id ? s->id : "?", err.msg);
+		sp_cli_rescue_recording("oci-hook", rec);
 		status = SP_EXIT_FAIL;
 	} else {
 		sp_info("oci-hook: container %s: recorded %zu distinct syscalls%s%s%s%s",

@@ -410,12 +410,7 @@ int cmd_record(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sp_cli_write_output(output, format, rec, &gen, NULL, &err) < 0) {
 		sp_cli_error("record: %s", err.msg);
-		_cleanup_free_ char *saved = NULL;
-		struct sp_err serr = {0};
-		if (sp_cli_rescue_recording(rec, &saved, &serr) == 0)
-			sp_cli_error("record: the recording was saved to '%s' instead", saved);
-		else
-			sp_cli_error("record: the recording is lost: %s", serr.msg);
+		sp_cli_rescue_recording("record", rec);
 		status = SP_EXIT_FAIL;
 	}
 	if (summary)

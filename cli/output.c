@@ -48,18 +48,22 @@ int sp_cli_write_recording(const char *path, const struct sp_recording *rec, str
 	return sp_outfile_write(path, write_rec_cb, &c, err);
 }
 
-int sp_cli_rescue_recording(const struct sp_recording *rec, char **saved, struct sp_err *err)
+int sp_cli_rescue_recording(const char *cmd, const struct sp_recording *rec)
 {
 	const char *tmpdir = getenv("TMPDIR");
 	const char *dirs[] = {tmpdir && *tmpdir ? tmpdir : "/tmp", "."};
 	struct rec_ctx c = {rec};
-	int r = 0;
+	struct sp_err err = {0};
 	for (size_t i = 0; i < SP_ARRAY_SIZE(dirs); i++) {
-		r = sp_outfile_write_new(dirs[i], SP_PROG "-", ".recording.json", write_rec_cb, &c, saved, err);
-		if (r == 0)
-			break;
+		_cleanup_free_ char *saved = NULL;
+		if (sp_outfile_write_new(dirs[i], SP_PROG "-", ".recording.json", write_rec_cb, &c, &saved, &err) ==
+		    0) {
+			sp_cli_error("%s: the recording was saved to '%s' instead", cmd, saved);
+			return 0;
+		}
 	}
-	return r;
+	sp_cli_error("%s: the recording is lost: %s", cmd, err.msg);
+	return err.code;
 }
 
 int sp_cli_check_output(const char *cmd, const char *path, bool probe)

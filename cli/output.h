@@ -41,9 +41,10 @@ int sp_cli_write_policy(const char *path, const char *format, const struct sp_po
 int sp_cli_write_recording(const char *path, const struct sp_recording *rec, struct sp_err *err);
 
 /* When the output failed: saves rec to a new file (mode 0600, never
- * replacing anything) in $TMPDIR or /tmp, else in the current directory;
- * *saved gets its name (caller frees). */
-int sp_cli_rescue_recording(const struct sp_recording *rec, char **saved, struct sp_err *err);
+ * replacing anything) in $TMPDIR or /tmp, else in the current directory,
+ * and says where ("<cmd>: the recording was saved to '...' instead"), or
+ * that it is lost.  Returns 0 when saved. */
+int sp_cli_rescue_recording(const char *cmd, const struct sp_recording *rec);
 
 /* Every command's -o, before any work: an empty name is a usage error;
  * with probe, so is anything sp_outfile_check() refuses (printed as

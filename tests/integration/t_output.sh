@@ -102,17 +102,20 @@ tcase "output: a FIFO is written in place, its reader gets the bytes, it stays a
 
 ns_stdout() {
 	for cmd in $(writers); do
-		for name in /dev/stdout /proc/self/fd/1 /dev/fd/1 -; do
-			write_with $cmd "$name" >"$T/got" 2>"$T/err" || fail "$cmd -o $name: exit $?: $(cat "$T/err")"
-			is_json "$T/got" || fail "$cmd -o $name: standard output got no JSON: $(head -c 300 "$T/got")"
-		done
-		write_with $cmd /dev/stderr 2>"$T/got" >/dev/null
-		grep -q '{' "$T/got" || fail "$cmd -o /dev/stderr: nothing on standard error"
-		# appended where the descriptor stands, not rewritten from 0
-		echo first >"$T/app"
-		write_with $cmd /dev/stdout >>"$T/app"
-		[ "$(head -1 "$T/app")" = first ] || fail "$cmd -o /dev/stdout >>: the start was overwritten"
+		write_with $cmd /dev/stdout >"$T/got" 2>"$T/err" || fail "$cmd -o /dev/stdout: exit $?: $(cat "$T/err")"
+		is_json "$T/got" || fail "$cmd -o /dev/stdout: standard output got no JSON: $(head -c 300 "$T/got")"
 	done
+	# the other names, once (one code path for every command)
+	for name in /proc/self/fd/1 /dev/fd/1 -; do
+		write_with generate "$name" >"$T/got" 2>"$T/err" || fail "-o $name: exit $?: $(cat "$T/err")"
+		is_json "$T/got" || fail "-o $name: standard output got no JSON: $(head -c 300 "$T/got")"
+	done
+	write_with merge /dev/stderr 2>"$T/got" >/dev/null
+	grep -q '{' "$T/got" || fail "-o /dev/stderr: nothing on standard error"
+	# appended where the descriptor stands, not rewritten from 0
+	echo first >"$T/app"
+	write_with summary /dev/stdout >>"$T/app"
+	[ "$(head -1 "$T/app")" = first ] || fail "-o /dev/stdout >>: the start was overwritten"
 	[ "$(readlink /dev/stdout)" = /proc/self/fd/1 ] || fail "/dev/stdout is no longer the link: $(sig /dev/stdout)"
 	[ "$(readlink /dev/stderr)" = /proc/self/fd/2 ] || fail "/dev/stderr is no longer the link"
 	# /dev/stdout means the descriptor even where the link is missing
