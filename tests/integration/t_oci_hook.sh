@@ -213,6 +213,13 @@ t_hook_recorder_failure() {
 	for i in $(seq 300); do grep -q 'oci-hook: container' "$T/hook.log" 2>/dev/null && break; sleep 0.1; done
 	assert_contains "$T/hook.log" "oci-hook: container"
 	[ ! -e "$T/out" ] || fail "the recorder recreated the output directory"
+	# the recording itself was saved elsewhere (the hook's $TMPDIR or /tmp):
+	# check it and remove it
+	for i in $(seq 100); do grep -q 'the recording was saved to' "$T/hook.log" && break; sleep 0.1; done
+	local saved
+	saved=$(sed -n "s/.*the recording was saved to '\(.*\)' instead.*/\1/p" "$T/hook.log" | head -1)
+	[ -n "$saved" ] && [ -s "$saved" ] || fail "no saved recording: $(cat "$T/hook.log")"
+	rm -f "$saved"
 }
 tcase "oci-hook: a recorder that cannot write does not break the container, and says why" t_hook_recorder_failure
 
