@@ -67,6 +67,25 @@ DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
+# ---- optional: the eBPF back-end of record (tracer/ebpf/) ------------------
+# Built when libbpf (pkg-config), bpftool, clang and a BTF description of the
+# target kernel are all there, on x86_64.  EBPF_BTF is that BTF: the running
+# kernel's by default, or a pinned file for build machines without one
+# (e.g. a copy of the target's /sys/kernel/btf/vmlinux).  EBPF=0 leaves the
+# back-end out; without it `record --backend ebpf` says "not built".
+EBPF      ?= auto
+EBPF_BTF  ?= /sys/kernel/btf/vmlinux
+BPFTOOL   ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool /sbin/bpftool))
+BPF_CLANG ?= clang
+ifneq ($(EBPF),0)
+HAVE_EBPF := $(shell [ "$$(uname -m)" = x86_64 ] && $(PKG_CONFIG) --exists libbpf 2>/dev/null && \
+	[ -n "$(BPFTOOL)" ] && $(BPFTOOL) version >/dev/null 2>&1 && \
+	command -v $(BPF_CLANG) >/dev/null 2>&1 && [ -r "$(EBPF_BTF)" ] && echo yes)
+endif
+ifeq ($(EBPF)$(HAVE_EBPF),1)
+$(error EBPF=1 but the eBPF back-end cannot be built: it needs x86_64, libbpf-dev, bpftool, clang and a readable EBPF_BTF ($(EBPF_BTF)))
+endif
+
 WARNINGS := -Wno-unknown-warning-option -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
             -Wvla -Wpointer-arith -Wcast-qual -Wundef -Wno-missing-field-initializers -Wno-format-truncation
 CFLAGS   ?= -O2 -g
@@ -76,6 +95,10 @@ ifeq ($(DEVELOPER),1)
 ALL_CFLAGS += -Werror
 endif
 ALL_LDFLAGS := $(LDFLAGS)
+ifeq ($(HAVE_EBPF),yes)
+ALL_CFLAGS += -DSP_HAVE_EBPF
+DEP_LIBS   += $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
+endif
 
 BUILD := build
 ifneq ($(SANITIZE),)
@@ -84,7 +107,7 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  := $(sort $(wildcard core/*.c tracer/*.c generator/*.c formats/*.c analysis/*.c))
+LIB_SRC  := $(sort $(filter-out %.bpf.c,$(wildcard core/*.c tracer/*.c tracer/ebpf/*.c generator/*.c formats/*.c analysis/*.c)))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -143,6 +166,29 @@ $(BUILD)/version.stamp: FORCE
 $(BUILD)/cli/main.o: $(BUILD)/version.stamp
 .PHONY: FORCE
 FORCE:
+
+# The BPF object: vmlinux.h from the BTF (CO-RE: libbpf relocates field
+# offsets against the running kernel at load time), clang -target bpf, and a
+# libbpf skeleton that embeds the object in the loader (tracer/ebpf/ebpf.c).
+EBPF_DIR := $(BUILD)/ebpf
+ifeq ($(HAVE_EBPF),yes)
+$(EBPF_DIR)/vmlinux.h: $(EBPF_BTF)
+	$(call say,BTF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file $< format c >$@.tmp && mv $@.tmp $@
+
+$(EBPF_DIR)/recorder.bpf.o: tracer/ebpf/recorder.bpf.c tracer/ebpf/recorder.h $(EBPF_DIR)/vmlinux.h
+	$(call say,BPF,$@)
+	$(Q)$(BPF_CLANG) -target bpf -mcpu=v3 -g -O2 -D__TARGET_ARCH_x86 -I$(EBPF_DIR) -I. \
+		$(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null) -c $< -o $@
+
+$(EBPF_DIR)/recorder.skel.h: $(EBPF_DIR)/recorder.bpf.o
+	$(call say,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name recorder_bpf >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/tracer/ebpf/ebpf.o: $(EBPF_DIR)/recorder.skel.h
+$(BUILD)/tracer/ebpf/ebpf.o: ALL_CFLAGS += -I$(EBPF_DIR)
+endif
 
 $(LIB): $(LIB_OBJ)
 	$(call say,AR,$@)

@@ -21,6 +21,7 @@
 #include "core/util.h"
 #include "formats/format.h"
 #include "generator/compile.h"
+#include "tracer/ebpf/ebpf.h"
 #include "tracer/tracer.h"
 
 #define DEFAULT_SUFFIX ".recording.json"
@@ -29,7 +30,7 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"Usage: " SP_PROG " record [-o FILE] [-f FORMAT] [-c] [--stacks[=DEPTH]] [--baseline PROFILE]\n"
-		"                       [--no-seccomp] [--] CMD [ARGS...]\n"
+		"                       [--no-seccomp] [--backend ptrace|ebpf|auto] [--] CMD [ARGS...]\n"
 		"       " SP_PROG " record -p PID [-p PID...] [-o FILE] [-f FORMAT] [-c]\n"
 		"\n"
 		"Run CMD (or attach to running processes) under ptrace and record every system\n"
@@ -53,6 +54,14 @@ static void usage(FILE *out)
 		"      --stacks[=DEPTH] capture call sites (DEPTH frames, default 16): the first\n"
 		"                       call of each (executable, ABI, syscall) and calls 2, 4,\n"
 		"                       8, ... of each syscall, up to 8 distinct sites (explain)\n"
+		"      --backend BACKEND  how calls are observed: 'ptrace' (default; no privileges\n"
+		"                       needed), 'ebpf' (root: counts in the kernel with eBPF\n"
+		"                       programs, the workload never stops; no -p, --stacks,\n"
+		"                       --baseline or --no-seccomp), or 'auto' (ebpf when the\n"
+		"                       programs load here and no ptrace-only option is given,\n"
+		"                       else ptrace; says which and why)\n"
+		"      --allow-lost     exit with the workload's status even when the eBPF\n"
+		"                       back-end lost events (meta.lost_events; default: exit 1)\n"
 		"      --no-seccomp     plain PTRACE_SYSCALL tracing (two stops per call) instead\n"
 		"                       of the seccomp-assisted fast path\n"
 		"      --no-pin-cpu     let the recorder run on any CPU (by default it follows the\n"
@@ -68,7 +77,9 @@ static void usage(FILE *out)
 		"incomplete), then the workload is killed (launch) or detached (attach).\n"
 		"\n"
 		"Exit status: the workload's own (a fatal signal is re-raised); 127 when CMD is\n"
-		"not found, 126 when it cannot be executed; 2 when recording could not start;\n"
+		"not found, 126 when it cannot be executed; 2 when recording could not start\n"
+		"(--backend ebpf: not built, or BPF cannot be loaded here); 1 when the eBPF\n"
+		"back-end lost events (unless --allow-lost);\n"
 		"128+N when interrupted by signal N in launch mode.\n");
 }
 
@@ -225,7 +236,7 @@ static char *default_output(char *const *argv, const pid_t *pids)
 
 int cmd_record(int argc, char **argv)
 {
-	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU, OPT_NO_PIN_CPU, OPT_BASELINE, OPT_STACKS };
+	enum { OPT_NO_SECCOMP = 256, OPT_PIN_CPU, OPT_NO_PIN_CPU, OPT_BASELINE, OPT_STACKS, OPT_BACKEND, OPT_ALLOW_LOST };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"format", required_argument, NULL, 'f'},
@@ -236,6 +247,8 @@ int cmd_record(int argc, char **argv)
 		{"no-pin-cpu", no_argument, NULL, OPT_NO_PIN_CPU},
 		{"baseline", required_argument, NULL, OPT_BASELINE},
 		{"stacks", optional_argument, NULL, OPT_STACKS},
+		{"backend", required_argument, NULL, OPT_BACKEND},
+		{"allow-lost", no_argument, NULL, OPT_ALLOW_LOST},
 		SP_CLI_COMMON_LONGOPTS,
 		{NULL, 0, NULL, 0},
 	};
@@ -244,7 +257,8 @@ int cmd_record(int argc, char **argv)
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t npids = 0, cap = 0;
 	bool summary = false;
-	const char *baseline = NULL;
+	const char *baseline = NULL, *backend = "ptrace";
+	bool allow_lost = false;
 	int c;
 	/* '+': options end at CMD, whose own options are its business. */
 	while ((c = getopt_long(argc, argv, "+o:f:cp:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
@@ -283,6 +297,14 @@ int cmd_record(int argc, char **argv)
 		case OPT_BASELINE:
 			baseline = optarg;
 			break;
+		case OPT_BACKEND:
+			if (strcmp(optarg, "ptrace") && strcmp(optarg, "ebpf") && strcmp(optarg, "auto"))
+				return sp_cli_usage("record", "unknown --backend '%s' (ptrace, ebpf or auto)", optarg);
+			backend = optarg;
+			break;
+		case OPT_ALLOW_LOST:
+			allow_lost = true;
+			break;
 		case OPT_STACKS: {
 			uint64_t v = 16;
 			if (optarg && (!sp_parse_u64(optarg, SP_MAX_FRAMES, &v) || v == 0))
@@ -312,6 +334,16 @@ int cmd_record(int argc, char **argv)
 		return sp_cli_usage("record", "--baseline needs a command: a filter cannot be added to a running process");
 	if (baseline && o.no_seccomp)
 		return sp_cli_usage("record", "--baseline and --no-seccomp exclude each other");
+
+	/* What only the ptrace back-end does: refused with --backend ebpf,
+	 * the reason to pick ptrace with auto. */
+	const char *ptrace_only = npids		   ? "-p (attaching to running processes)"
+				  : o.stack_depth  ? "--stacks (BPF cannot unwind user stacks here)"
+				  : baseline	   ? "--baseline (a ptrace speed-up)"
+				  : o.no_seccomp   ? "--no-seccomp"
+						   : NULL;
+	if (!strcmp(backend, "ebpf") && ptrace_only)
+		return sp_cli_usage("record", "--backend ebpf cannot do %s: use --backend ptrace", ptrace_only);
 
 	_cleanup_free_ char *defout = NULL;
 	if (!output)
@@ -377,8 +409,30 @@ int cmd_record(int argc, char **argv)
 		setitimer(ITIMER_REAL, &it, NULL);
 	}
 
+	/* The back-end: loading the BPF programs is the test of whether the
+	 * eBPF one works here (privileges, BTF, kernel), before the workload
+	 * starts. */
+	struct sp_ebpf *bpf = NULL;
+	_cleanup_free_ char *auto_note = NULL;
+	if (!strcmp(backend, "ebpf")) {
+		if (sp_ebpf_open(&bpf, o.exit_stops, &err) < 0) {
+			sp_cli_error("record: --backend ebpf: %s", err.msg);
+			return SP_EXIT_USAGE;
+		}
+	} else if (!strcmp(backend, "auto")) {
+		if (ptrace_only)
+			auto_note = xasprintf("--backend auto: ptrace, because of %s", ptrace_only);
+		else if (sp_ebpf_open(&bpf, o.exit_stops, &err) < 0)
+			auto_note = xasprintf("--backend auto: ptrace, because %s", err.msg);
+		else
+			auto_note = xstrdup("--backend auto: ebpf (BPF programs load and the kernel has BTF)");
+		sp_err_clear(&err);
+		sp_log(SP_LOG_WARN, "%s", auto_note);
+	}
+
 	struct sp_recording *rec = sp_recording_new();
-	int r = sp_tracer_run(&o, rec, &err);
+	int r = bpf ? sp_ebpf_run(bpf, &o, rec, &err) : sp_tracer_run(&o, rec, &err);
+	sp_ebpf_close(bpf);
 	free(prog.filter);
 	if (o.progress) {
 		struct itimerval off = {0};
@@ -397,6 +451,12 @@ int cmd_record(int argc, char **argv)
 	}
 	free(rec->meta.tool_version);
 	rec->meta.tool_version = xstrdup(sp_cli_version());
+	if (auto_note) {
+		char *note = rec->meta.tracing_note ? xasprintf("%s; %s", auto_note, rec->meta.tracing_note)
+						    : xstrdup(auto_note);
+		free(rec->meta.tracing_note);
+		rec->meta.tracing_note = note;
+	}
 	if (base) {
 		mark_baseline(rec, base);
 		rec->meta.baseline = xstrdup(baseline);
@@ -415,9 +475,18 @@ int cmd_record(int argc, char **argv)
 	}
 	if (summary)
 		sp_summary_print(stderr, rec);
-	warn_nested_ptrace(rec);
+	if (!bpf)
+		warn_nested_ptrace(rec);
 	if (!rec->meta.complete)
 		sp_info("recording incomplete: %s", rec->meta.incomplete_reason);
+	if (rec->meta.lost_events) {
+		sp_cli_error("record: %llu event%s lost: the eBPF back-end's maps or ring buffer were full, so the "
+			     "recording may miss system calls, argument values or executables (meta.lost_events)%s",
+			     (unsigned long long)rec->meta.lost_events, rec->meta.lost_events == 1 ? "" : "s",
+			     allow_lost ? "" : "; --allow-lost accepts such a recording");
+		if (!allow_lost && status == SP_EXIT_OK)
+			status = SP_EXIT_FAIL;
+	}
 	if (status == SP_EXIT_OK) {
 		if (stop_sig)
 			status = npids ? SP_EXIT_OK : 128 + stop_sig;

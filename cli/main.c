@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "tracer/ebpf/ebpf.h"
 #include "core/abi.h"
 #include "core/log.h"
 
@@ -178,6 +179,7 @@ static int cmd_version(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	printf(SP_PROG " %s\n", SP_VERSION);
+	printf("record back-ends: ptrace%s\n", sp_ebpf_built() ? ", ebpf" : " (ebpf: not built)");
 	return SP_EXIT_OK;
 }
 

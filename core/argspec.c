@@ -196,6 +196,25 @@ const struct sp_argspec *sp_argspec_by_name(enum sp_abi abi, const char *name)
 	return NULL;
 }
 
+uint64_t sp_argspec_value_mask(enum sp_abi abi, enum sp_argkind kind)
+{
+	switch (kind) {
+	case SP_ARGK_INT:
+	case SP_ARGK_PROT:
+	case SP_ARGK_MUXCALL:
+		return 0xffffffffu;
+	case SP_ARGK_SOCKTYPE:
+		return sp_argspec_socktype_mask(abi);
+	case SP_ARGK_CLONEFLAGS:
+		/* The kernel uses only the low 32 bits of clone()'s flags;
+		 * the low byte is the exit signal, not a flag. */
+		return 0xffffffffu & ~(uint64_t)SP_CSIGNAL;
+	case SP_ARGK_CLONE3FLAGS:
+		break; /* full 64-bit flags, read from memory */
+	}
+	return UINT64_MAX;
+}
+
 uint32_t sp_argspec_socktype_mask(enum sp_abi abi)
 {
 	uint32_t nonblock = (abi == SP_ABI_MIPSEL || abi == SP_ABI_MIPSEL64) ? SP_SOCK_NONBLOCK_MIPS

@@ -109,6 +109,12 @@ int64_t sp_argspec_kernel_nr(enum sp_abi abi, const char *name);
  * SOCK_NONBLOCK/SOCK_CLOEXEC). */
 uint32_t sp_argspec_socktype_mask(enum sp_abi abi);
 
+/* The bits of a raw argument of kind that are recorded on abi (the value
+ * kept is argument & mask): the low 32 bits for ints, without
+ * SOCK_NONBLOCK/SOCK_CLOEXEC for socket types, without the exit signal for
+ * clone flags; all 64 for clone3's flags.  Both recorders use it. */
+uint64_t sp_argspec_value_mask(enum sp_abi abi, enum sp_argkind kind);
+
 /* Name of the call a multiplexer number stands for: socketcall(call) or
  * ipc(call & 0xffff); NULL for numbers the kernel does not define. */
 const char *sp_argspec_socketcall_name(uint64_t call);

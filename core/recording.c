@@ -89,6 +89,7 @@ void sp_recording_free(struct sp_recording *rec)
 	free(m->incomplete_reason);
 	free(m->tracing);
 	free(m->tracing_note);
+	free(m->backend);
 	free(m->baseline);
 	sp_strv_free(m->sources);
 	for (size_t i = 0; i < m->nescaped; i++)
@@ -375,6 +376,7 @@ void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src
 	dst->meta.processes += src->meta.processes;
 	dst->meta.threads += src->meta.threads;
 	dst->meta.duration_ns += src->meta.duration_ns;
+	dst->meta.lost_events += src->meta.lost_events;
 	if (!src->meta.complete)
 		dst->meta.complete = false;
 }

@@ -122,6 +122,8 @@ struct sp_recording_meta {
 	char *incomplete_reason; /* NULL when complete */
 	char *tracing;   /* "seccomp" (filter-assisted) or "ptrace" */
 	char *tracing_note; /* why a fallback happened, or NULL */
+	char *backend;   /* "ptrace" or "ebpf"; NULL in recordings older than the field */
+	uint64_t lost_events; /* events the eBPF back-end could not store (0 = none) */
 	char *baseline;  /* path of the --baseline profile, or NULL */
 	uint32_t runs;   /* number of runs merged into this one (>= 1) */
 	char **sources;  /* merge: the source files, NULL-terminated */

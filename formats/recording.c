@@ -136,6 +136,8 @@ int sp_recording_write(FILE *out, const struct sp_recording *rec, struct sp_err 
 	json_object_set_new(meta, "incomplete_reason", jstr_or_null(m->incomplete_reason));
 	json_object_set_new(meta, "tracing", jstr_or_null(m->tracing));
 	json_object_set_new(meta, "tracing_note", jstr_or_null(m->tracing_note));
+	json_object_set_new(meta, "backend", jstr_or_null(m->backend));
+	json_object_set_new(meta, "lost_events", json_integer((json_int_t)m->lost_events));
 	json_object_set_new(meta, "baseline", jstr_or_null(m->baseline));
 	json_object_set_new(meta, "runs", json_integer(m->runs));
 	json_object_set_new(meta, "sources", jstrv(m->sources, sp_strv_len(m->sources)));
@@ -206,7 +208,7 @@ static int dup_str(const struct sp_jctx *c, json_t *o, const char *where, const 
 static const char *const meta_keys[] = {
 	"tool_version", "command", "attached", "executables", "kernel", "machine", "libc", "start_time",
 	"duration_ns", "exit_status", "exit_signal", "processes", "threads", "complete", "incomplete_reason",
-	"tracing", "tracing_note", "baseline", "runs", "sources", "escaped", "container", NULL,
+	"tracing", "tracing_note", "backend", "lost_events", "baseline", "runs", "sources", "escaped", "container", NULL,
 };
 
 static const char *const container_keys[] = {
@@ -249,6 +251,7 @@ static int read_meta(const struct sp_jctx *c, json_t *meta, struct sp_recording 
 	    (r = dup_str(c, meta, w, "incomplete_reason", &m->incomplete_reason, err)) < 0 ||
 	    (r = dup_str(c, meta, w, "tracing", &m->tracing, err)) < 0 ||
 	    (r = dup_str(c, meta, w, "tracing_note", &m->tracing_note, err)) < 0 ||
+	    (r = dup_str(c, meta, w, "backend", &m->backend, err)) < 0 ||
 	    (r = dup_str(c, meta, w, "baseline", &m->baseline, err)) < 0)
 		return r;
 	a = NULL;
@@ -299,7 +302,8 @@ static int read_meta(const struct sp_jctx *c, json_t *meta, struct sp_recording 
 	}
 	if ((r = sp_json_get_u64(c, meta, w, "duration_ns", false, INT64_MAX, &m->duration_ns, err)) < 0 ||
 	    (r = sp_json_get_u64(c, meta, w, "processes", false, INT64_MAX, &m->processes, err)) < 0 ||
-	    (r = sp_json_get_u64(c, meta, w, "threads", false, INT64_MAX, &m->threads, err)) < 0)
+	    (r = sp_json_get_u64(c, meta, w, "threads", false, INT64_MAX, &m->threads, err)) < 0 ||
+	    (r = sp_json_get_u64(c, meta, w, "lost_events", false, INT64_MAX, &m->lost_events, err)) < 0)
 		return r;
 	u = (uint64_t)-1;
 	if ((r = sp_json_get_u64(c, meta, w, "exit_status", false, 255, &u, err)) < 0)

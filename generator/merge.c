@@ -112,6 +112,7 @@ static void merge_meta(struct sp_recording_meta *d, const struct sp_recording_me
 	join_distinct(&d->libc, s->libc);
 	join_distinct(&d->tracing, s->tracing);
 	join_distinct(&d->tracing_note, s->tracing_note);
+	join_distinct(&d->backend, s->backend);
 	join_distinct(&d->baseline, s->baseline);
 	join_distinct(&d->incomplete_reason, s->incomplete_reason);
 	/* RFC 3339 UTC timestamps order lexicographically. */

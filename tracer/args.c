@@ -52,24 +52,7 @@ int sp_args_read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
  * core/argspec.h). */
 static void add_value(struct sp_sysc *s, enum sp_abi abi, const struct sp_argspec_arg *a, uint64_t v)
 {
-	switch ((enum sp_argkind)a->kind) {
-	case SP_ARGK_INT:
-	case SP_ARGK_PROT:
-	case SP_ARGK_MUXCALL:
-		v &= 0xffffffffu;
-		break;
-	case SP_ARGK_SOCKTYPE:
-		v &= sp_argspec_socktype_mask(abi);
-		break;
-	case SP_ARGK_CLONEFLAGS:
-		/* The kernel uses only the low 32 bits of clone()'s flags;
-		 * the low byte is the exit signal, not a flag. */
-		v &= 0xffffffffu & ~(uint64_t)SP_CSIGNAL;
-		break;
-	case SP_ARGK_CLONE3FLAGS:
-		break; /* full 64-bit flags, read by the caller */
-	}
-	sp_argset_add(&s->args[a->idx], v);
+	sp_argset_add(&s->args[a->idx], v & sp_argspec_value_mask(abi, (enum sp_argkind)a->kind));
 }
 
 /* Reads n (<= 6) long-sized words of abi at addr. */
@@ -88,15 +71,23 @@ static int read_words(pid_t tid, enum sp_abi abi, uint64_t addr, uint64_t *w, un
 	return sp_args_read_mem(tid, addr, w, n * sizeof(w[0]));
 }
 
+/* The entry of the call that multiplexer number call stands for (ipc's
+ * version sits above its low 16 bits), created with no calls of its own;
+ * NULL when this ABI has no direct form of it. */
+static struct sp_sysc *demux_entry(struct sp_recording *rec, enum sp_abi abi, bool socketcall, uint64_t call)
+{
+	const char *name = socketcall ? sp_argspec_socketcall_name(call & 0xffffffffu) : sp_argspec_ipc_name(call);
+	int64_t nr = sp_argspec_kernel_nr(abi, name);
+	return nr < 0 ? NULL : sp_recording_sysc(rec, abi, nr, true);
+}
+
 /* socketcall(call, args): record the demuxed call under its own name. */
 static void record_socketcall(struct sp_recording *rec, enum sp_abi abi, const uint64_t args[6], pid_t tid)
 {
-	const char *name = sp_argspec_socketcall_name(args[0] & 0xffffffffu);
-	int64_t nr = sp_argspec_kernel_nr(abi, name);
-	if (nr < 0)
+	struct sp_sysc *d = demux_entry(rec, abi, true, args[0]);
+	if (!d)
 		return; /* no direct form on this ABI/libseccomp: nothing to attach it to */
-	struct sp_sysc *d = sp_recording_sysc(rec, abi, nr, true);
-	const struct sp_argspec *sp = sp_argspec_find(abi, nr);
+	const struct sp_argspec *sp = sp_argspec_find(abi, d->nr);
 	if (!sp)
 		return;
 	unsigned need = 0;
@@ -110,11 +101,14 @@ static void record_socketcall(struct sp_recording *rec, enum sp_abi abi, const u
 		add_value(d, abi, &sp->arg[i], real[sp->arg[i].idx]);
 }
 
-static void record_ipc(struct sp_recording *rec, enum sp_abi abi, const uint64_t args[6])
+void sp_args_add_value(struct sp_recording *rec, struct sp_sysc *s, enum sp_abi abi, unsigned idx, uint64_t v)
 {
-	int64_t nr = sp_argspec_kernel_nr(abi, sp_argspec_ipc_name(args[0]));
-	if (nr >= 0)
-		sp_recording_sysc(rec, abi, nr, true);
+	if (idx >= 6)
+		return;
+	sp_argset_add(&s->args[idx], v);
+	const struct sp_argspec *sp = sp_argspec_find(abi, s->nr);
+	if (sp && sp->arg[0].kind == SP_ARGK_MUXCALL && idx == sp->arg[0].idx)
+		demux_entry(rec, abi, !strcmp(sp->name, "socketcall"), v);
 }
 
 void sp_args_record(struct sp_recording *rec, struct sp_sysc *s, enum sp_abi abi, const uint64_t args[6],
@@ -139,6 +133,6 @@ void sp_args_record(struct sp_recording *rec, struct sp_sysc *s, enum sp_abi abi
 		if (!strcmp(sp->name, "socketcall"))
 			record_socketcall(rec, abi, args, tid);
 		else
-			record_ipc(rec, abi, args);
+			demux_entry(rec, abi, false, args[0]);
 	}
 }

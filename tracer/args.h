@@ -52,6 +52,13 @@
 void sp_args_record(struct sp_recording *rec, struct sp_sysc *s, enum sp_abi abi, const uint64_t args[6],
 		    pid_t tid);
 
+/* For a recorder that reduces and deduplicates values itself (the eBPF
+ * back-end, which cannot read memory after the fact): adds the recorded
+ * value v of argument idx to s, and for a multiplexer's call number
+ * (socketcall/ipc) creates the demultiplexed entry as sp_args_record()
+ * does (without the arguments socketcall keeps in memory). */
+void sp_args_add_value(struct sp_recording *rec, struct sp_sysc *s, enum sp_abi abi, unsigned idx, uint64_t v);
+
 /* Reads len bytes at addr in tid's memory (process_vm_readv, then
  * PTRACE_PEEKDATA).  Returns 0 or a negative errno.  Exposed for tests and
  * for other tracer code that needs tracee memory. */

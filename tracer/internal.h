@@ -87,6 +87,12 @@ void sp_callsites_on_exec(struct sp_tracer *t, struct sp_task *tk, pid_t former,
 void sp_callsites_on_gone(pid_t pid);
 void sp_callsites_end(struct sp_tracer *t);
 
+/* loop.c, shared with the eBPF back-end (tracer/ebpf/): the metadata known
+ * before the run (kernel, libc, start time, command or PIDs, runs = 1), and
+ * "SIGINT" & co. for the incomplete_reason. */
+void sp_tracer_meta_start(struct sp_recording *rec, const struct sp_tracer_opts *o);
+const char *sp_tracer_signame(int sig);
+
 /* /proc/PID/exe, malloc'ed, or NULL. */
 char *sp_proc_exe(pid_t pid);
 

@@ -599,9 +599,9 @@ static char *rfc3339_now(void)
 	return xstrdup(buf);
 }
 
-static void fill_meta_start(struct sp_tracer *t)
+void sp_tracer_meta_start(struct sp_recording *rec, const struct sp_tracer_opts *o)
 {
-	struct sp_recording_meta *m = &t->rec->meta;
+	struct sp_recording_meta *m = &rec->meta;
 	struct utsname u;
 	if (uname(&u) == 0) {
 		free(m->kernel);
@@ -613,21 +613,21 @@ static void fill_meta_start(struct sp_tracer *t)
 	m->libc = xasprintf("glibc %s", gnu_get_libc_version());
 	free(m->start_time);
 	m->start_time = rfc3339_now();
-	if (t->o->argv) {
+	if (o->argv) {
 		sp_strv_free(m->command);
-		m->command = sp_strv_dup(t->o->argv);
+		m->command = sp_strv_dup(o->argv);
 	} else {
 		free(m->attached);
-		m->attached = xcalloc(t->o->npids ? t->o->npids : 1, sizeof(pid_t));
-		memcpy(m->attached, t->o->pids, t->o->npids * sizeof(pid_t));
-		m->nattached = t->o->npids;
+		m->attached = xcalloc(o->npids ? o->npids : 1, sizeof(pid_t));
+		memcpy(m->attached, o->pids, o->npids * sizeof(pid_t));
+		m->nattached = o->npids;
 	}
 	m->exit_status = -1;
 	m->exit_signal = 0;
 	m->runs = 1;
 }
 
-static const char *signame(int sig)
+const char *sp_tracer_signame(int sig)
 {
 	switch (sig) {
 	case SIGINT:
@@ -657,7 +657,7 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 	if (o->filter && !t.seccomp)
 		return sp_err_set(err, -EINVAL, "a seccomp filter needs launch mode without --no-seccomp");
 
-	fill_meta_start(&t);
+	sp_tracer_meta_start(rec, o);
 	cpu_set_t saved_cpus;
 	bool restore_cpus = o->pin_cpu && sched_getaffinity(0, sizeof(saved_cpus), &saved_cpus) == 0;
 	t.t0 = sp_now_ns();
@@ -691,6 +691,8 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 	m->threads = t.st.threads;
 	free(m->tracing);
 	m->tracing = xstrdup(t.seccomp ? "seccomp" : "ptrace");
+	free(m->backend);
+	m->backend = xstrdup("ptrace");
 	if (!t.seccomp && !m->tracing_note)
 		m->tracing_note = xstrdup(t.attach ? "attach mode: plain ptrace (a filter cannot be added to a running process)"
 						   : "--no-seccomp: plain ptrace");
@@ -698,7 +700,7 @@ int sp_tracer_run(const struct sp_tracer_opts *o, struct sp_recording *rec, stru
 	free(m->incomplete_reason);
 	m->incomplete_reason = NULL;
 	if (t.stopping > 0)
-		m->incomplete_reason = xasprintf("interrupted by %s; %s", signame(t.stopping),
+		m->incomplete_reason = xasprintf("interrupted by %s; %s", sp_tracer_signame(t.stopping),
 						 t.attach ? "detached from the processes" : "workload killed");
 	else if (t.stopping < 0)
 		m->incomplete_reason = xstrdup("tracer error");
