@@ -10,6 +10,9 @@
  *   rec_misc int80         getpid through int 0x80 (i386 ABI) in a 64-bit process
  *   rec_misc x32           getpid with the x32 bit (x32 ABI; ENOSYS without x32)
  *   rec_misc unknown       syscall 1023, which no ABI has (ENOSYS)
+ *   rec_misc unknowns N    syscalls 1024 .. 1024+N-1, N distinct numbers no
+ *                          ABI has (more distinct calls than a recorder's
+ *                          tables may hold)
  *   rec_misc sleep MS      sleep MS milliseconds
  * Builds for -m32 too (HELPER-M32). */
 #include <errno.h>
@@ -114,6 +117,13 @@ int main(int argc, char **argv)
 	if (!strcmp(m, "unknown")) {
 		long r = syscall(1023);
 		return (r < 0 && errno == ENOSYS) ? 0 : 10;
+	}
+	if (!strcmp(m, "unknowns")) {
+		long n = argc > 2 ? atol(argv[2]) : 1;
+		for (long i = 0; i < n; i++)
+			if (syscall(1024 + i) != -1 || errno != ENOSYS)
+				return 10;
+		return 0;
 	}
 	if (!strcmp(m, "sleep")) {
 		long ms = argc > 2 ? atol(argv[2]) : 1000;

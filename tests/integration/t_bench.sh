@@ -33,7 +33,7 @@ for ln in lines[head[0] + 2:]:
     assert (c[0], c[1]) not in rows, "duplicate row " + ln
     rows[(c[0], c[1])] = c
 wls = ["getppid-1t", "getppid-2t", "forkexec", "sqlite", "python", "redis", "procs1000"]
-vs = ["native", "strace", "record", "record-c", "baseline"]
+vs = ["native", "strace", "record", "record-c", "baseline", "record-ebpf"]
 want = {(w, v) for w in wls for v in vs}
 assert set(rows) == want, "rows differ: missing %s extra %s" % (
     sorted(want - set(rows)), sorted(set(rows) - want))
@@ -68,7 +68,7 @@ for w in wls:
 print("table ok: %d rows, record %s" % (len(rows), rec))
 PY
 	grep -q "QUICK" table || fail "quick mode not announced in the header"
-	grep -q "^Issue 8 targets" table || fail "no targets section"
+	grep -q "^Issue 8 and 19 targets" table || fail "no targets section"
 }
 tcase "bench/run --quick prints one well-formed table" t_bench_quick
 

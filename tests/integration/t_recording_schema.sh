@@ -58,6 +58,9 @@ t_schema_record() {
 		"$SP" record --stacks -o r3.json -- /bin/true 2>/dev/null
 		$CHECK r3.json || fail "a recording made by 'record --stacks' does not validate"
 	fi
+	if "$SP" record --backend ebpf -q -o r4.json -- /bin/sh -c 'ls / >/dev/null' 2>/dev/null; then
+		$CHECK r4.json || fail "a recording made by 'record --backend ebpf' does not validate"
+	fi
 }
 tcase "recording schema: recordings made by record validate" t_schema_record
 
@@ -78,6 +81,10 @@ t_schema_agrees_with_reader() {
 	  ("nulls for optional keys", lambda d: sc(d).update(errnos=None, sites=None, first=None, baseline=None), True),
 	  ("decimal argument value", lambda d: d["abis"]["x86_64"][1]["args"]["0"]["values"].append("17"), True),
 	  ("numeric errno key", lambda d: sc(d)["errnos"].update({"4095": 0}), True),
+	  ("eBPF back-end, events lost", lambda d: d["meta"].update(backend="ebpf", lost_events=3), True),
+	  ("no backend (older recordings)", lambda d: d["meta"].update(backend=None, lost_events=None), True),
+	  ("lost_events negative", lambda d: d["meta"].update(lost_events=-1), False),
+	  ("lost_events a string", lambda d: d["meta"].update(lost_events="1"), False),
 	  ("unknown top-level key", lambda d: d.update(extra=1), False),
 	  ("other schema", lambda d: d.update(schema="other/thing"), False),
 	  ("newer version", lambda d: d.update(version=2), False),

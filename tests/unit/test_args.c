@@ -77,8 +77,14 @@ START_TEST(table_per_abi)
 	ck_assert_ptr_null(sp_argspec_ipc_name(5));
 	ck_assert_uint_eq(sp_argspec_socktype_mask(SP_ABI_X86_64), 0xfff7f7ffu);
 	ck_assert_uint_eq(sp_argspec_socktype_mask(SP_ABI_MIPSEL), 0xfff7ff7fu);
+	/* the reductions both recorders apply (the eBPF one in the kernel) */
+	ck_assert_uint_eq(sp_argspec_value_mask(SP_ABI_X86_64, SP_ARGK_INT), 0xffffffffu);
+	ck_assert_uint_eq(sp_argspec_value_mask(SP_ABI_X86_64, SP_ARGK_SOCKTYPE), 0xfff7f7ffu);
+	ck_assert_uint_eq(sp_argspec_value_mask(SP_ABI_X86_64, SP_ARGK_CLONEFLAGS), 0xffffff00u);
+	ck_assert_uint_eq(sp_argspec_value_mask(SP_ABI_I386, SP_ARGK_CLONE3FLAGS), UINT64_MAX);
 }
 END_TEST
+
 
 static struct sp_sysc *stop(struct sp_recording *rec, enum sp_abi abi, const char *name, uint64_t a0,
 			    uint64_t a1, uint64_t a2)
@@ -221,6 +227,32 @@ START_TEST(record_socketcall_demux)
 }
 END_TEST
 
+/* What the eBPF back-end hands over: values already reduced, and the
+ * multiplexers' call numbers, which create the demultiplexed entries as
+ * sp_args_record() does. */
+START_TEST(add_reduced_values)
+{
+	struct sp_recording *rec = sp_recording_new();
+	struct sp_sysc *s = sp_recording_sysc(rec, SP_ABI_X86_64, nr_of(SP_ABI_X86_64, "socket"), true);
+	sp_args_add_value(rec, s, SP_ABI_X86_64, 0, 2);
+	sp_args_add_value(rec, s, SP_ABI_X86_64, 0, 2);
+	sp_args_add_value(rec, s, SP_ABI_X86_64, 1, 1);
+	sp_args_add_value(rec, s, SP_ABI_X86_64, 6, 1); /* no such argument: ignored */
+	assert_set(&s->args[0], 1, (uint64_t[]){2});
+	assert_set(&s->args[1], 1, (uint64_t[]){1});
+	struct sp_sysc *mux = sp_recording_sysc(rec, SP_ABI_I386, nr_of(SP_ABI_I386, "socketcall"), true);
+	sp_args_add_value(rec, mux, SP_ABI_I386, 0, 1);
+	assert_set(&mux->args[0], 1, (uint64_t[]){1});
+	struct sp_sysc *d = sp_recording_sysc(rec, SP_ABI_I386, 359, false);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(d->calls, 0);
+	mux = sp_recording_sysc(rec, SP_ABI_I386, nr_of(SP_ABI_I386, "ipc"), true);
+	sp_args_add_value(rec, mux, SP_ABI_I386, 0, 0x10002);
+	ck_assert_ptr_nonnull(sp_recording_sysc(rec, SP_ABI_I386, 393, false));
+	sp_recording_free(rec);
+}
+END_TEST
+
 START_TEST(peek_fallback)
 {
 	/* A forked child has our memory layout: read a buffer at its address
@@ -264,6 +296,7 @@ static Suite *args_suite(void)
 	tcase_add_test(tc, record_bounded);
 	tcase_add_test(tc, record_clone3_memory);
 	tcase_add_test(tc, record_socketcall_demux);
+	tcase_add_test(tc, add_reduced_values);
 	tcase_add_test(tc, peek_fallback);
 	suite_add_tcase(s, tc);
 	return s;

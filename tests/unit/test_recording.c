@@ -18,6 +18,8 @@ static struct sp_recording *sample(void)
 	rec->meta.exit_status = 3;
 	rec->meta.processes = 2;
 	rec->meta.threads = 3;
+	rec->meta.backend = xstrdup("ebpf");
+	rec->meta.lost_events = 7;
 	sp_recording_add_exe(rec, "/usr/bin/ls");
 	sp_recording_add_exe(rec, "/bin/sh");
 	sp_recording_add_exe(rec, "/usr/bin/ls");
@@ -113,6 +115,8 @@ START_TEST(json_round_trip_is_lossless)
 	ck_assert_uint_eq(s->args[2].values[1], 0xffffffffffffffffull);
 	ck_assert_str_eq(s->sites[0].frames[0].symbol, "open64");
 	ck_assert_int_eq(back->meta.exit_status, 3);
+	ck_assert_str_eq(back->meta.backend, "ebpf");
+	ck_assert_uint_eq(back->meta.lost_events, 7);
 	free(a);
 	free(b);
 	sp_recording_free(rec);

@@ -48,6 +48,9 @@ __u64 processes = 0;
 __u64 threads = 0;
 __u64 lost[SP_BPF_LOST_KINDS] = {};
 
+/* Hash maps are not preallocated: entries are created only at first
+ * sightings (the hot path is a lookup), and preallocating 16384 per-CPU
+ * entries at every start costs more than a short workload's recording. */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -57,6 +60,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SP_BPF_MAX_CALLS);
 	__type(key, struct sp_bpf_call_key);
 	__type(value, struct sp_bpf_call_val);
@@ -64,6 +68,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SP_BPF_MAX_ERRS);
 	__type(key, struct sp_bpf_err_key);
 	__type(value, __u64);
@@ -78,6 +83,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SP_BPF_MAX_ARGVALS);
 	__type(key, struct sp_bpf_argval_key);
 	__type(value, __u8);
@@ -85,6 +91,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, SP_BPF_MAX_ARGVALS);
 	__type(key, struct sp_bpf_argn_key);
 	__type(value, __u32);
