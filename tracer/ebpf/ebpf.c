@@ -184,6 +184,7 @@ struct run {
 	struct exe_entry *exes;
 	size_t nexes, cap_exes;
 	bool gone;
+	bool totals_only; /* collect_calls() for the status line */
 	struct sp_tracer_stats st;
 };
 
@@ -285,75 +286,82 @@ static int ncpus(void)
 	return n > 0 ? n : 1;
 }
 
-/* Per-CPU values come as one 8-byte-aligned slot per possible CPU. */
-static void collect_calls(struct run *r, uint64_t *total)
+/* Calls fn(r, key, value) for every entry of a map; per-CPU maps give one
+ * 8-byte-aligned value slot per possible CPU (vsize is the whole array;
+ * 0: keys only). */
+static void map_walk(struct run *r, const struct bpf_map *map, size_t vsize,
+		     void (*fn)(struct run *r, const void *key, const void *val))
 {
-	int fd = bpf_map__fd(r->skel->maps.calls), n = ncpus();
-	_cleanup_free_ struct sp_bpf_call_val *v = xcalloc((size_t)n, sizeof(*v));
-	struct sp_bpf_call_key k, next;
-	*total = 0;
+	int fd = bpf_map__fd(map);
+	size_t ksize = bpf_map__key_size(map);
+	_cleanup_free_ unsigned char *k = xcalloc(2, ksize);
+	_cleanup_free_ unsigned char *v = vsize ? xcalloc(1, vsize) : NULL;
+	unsigned char *next = k + ksize;
 	bool first = true;
-	while (bpf_map_get_next_key(fd, first ? NULL : &k, &next) == 0) {
+	while (bpf_map_get_next_key(fd, first ? NULL : k, next) == 0) {
 		first = false;
-		k = next;
-		if (bpf_map_lookup_elem(fd, &k, v) < 0)
-			continue;
-		uint64_t calls = 0, time = 0;
-		for (int c = 0; c < n; c++) {
-			calls += v[c].calls;
-			time += v[c].time_ns;
-		}
-		*total += calls;
-		if (!r->rec)
-			continue;
-		struct sp_sysc *s = entry(r, k.arch, k.nr);
-		if (!s)
-			continue;
-		s->calls += calls;
-		s->time_ns += time;
-		if (!s->first_exe) {
-			/* its first sighting did not fit in the ring buffer */
-			const char *p = exe_path(r, &k.exe);
-			s->first_exe = p ? xstrdup(p) : NULL;
-		}
+		memcpy(k, next, ksize);
+		if (v && bpf_map_lookup_elem(fd, k, v) < 0)
+			continue; /* deleted meanwhile */
+		fn(r, k, v);
 	}
 }
 
-static void collect_errors(struct run *r)
+static void add_calls(struct run *r, const void *key, const void *val)
 {
-	int fd = bpf_map__fd(r->skel->maps.errs), n = ncpus();
-	_cleanup_free_ uint64_t *v = xcalloc((size_t)n, sizeof(*v));
-	struct sp_bpf_err_key k, next;
-	bool first = true;
-	while (bpf_map_get_next_key(fd, first ? NULL : &k, &next) == 0) {
-		first = false;
-		k = next;
-		if (bpf_map_lookup_elem(fd, &k, v) < 0)
-			continue;
-		uint64_t count = 0;
-		for (int c = 0; c < n; c++)
-			count += v[c];
-		struct sp_sysc *s = entry(r, k.arch, k.nr);
-		if (s && count) {
-			sp_sysc_add_error(s, (int)k.err, count);
-		}
+	const struct sp_bpf_call_key *k = key;
+	const struct sp_bpf_call_val *v = val;
+	uint64_t calls = 0, time = 0;
+	for (int c = 0; c < ncpus(); c++) {
+		calls += v[c].calls;
+		time += v[c].time_ns;
 	}
+	r->st.syscalls += calls;
+	if (r->totals_only)
+		return;
+	struct sp_sysc *s = entry(r, k->arch, k->nr);
+	if (!s)
+		return;
+	s->calls += calls;
+	s->time_ns += time;
+	if (!s->first_exe) {
+		/* its first sighting did not fit in the ring buffer */
+		const char *p = exe_path(r, &k->exe);
+		s->first_exe = p ? xstrdup(p) : NULL;
+	}
+}
+
+static void add_errors(struct run *r, const void *key, const void *val)
+{
+	const struct sp_bpf_err_key *k = key;
+	const uint64_t *v = val;
+	uint64_t count = 0;
+	for (int c = 0; c < ncpus(); c++)
+		count += v[c];
+	struct sp_sysc *s = entry(r, k->arch, k->nr);
+	if (s && count)
+		sp_sysc_add_error(s, (int)k->err, count);
 }
 
 /* The argument values are all in the map; the ring buffer carried them
  * too, but an event that did not fit is not a value lost. */
-static void collect_args(struct run *r)
+static void add_argval(struct run *r, const void *key, const void *val)
 {
-	int fd = bpf_map__fd(r->skel->maps.argvals);
-	struct sp_bpf_argval_key k, next;
-	bool first = true;
-	while (bpf_map_get_next_key(fd, first ? NULL : &k, &next) == 0) {
-		first = false;
-		k = next;
-		struct sp_sysc *s = entry(r, k.arch, k.nr);
-		if (s)
-			sp_args_add_value(r->rec, s, s->abi, k.idx, k.value);
-	}
+	const struct sp_bpf_argval_key *k = key;
+	(void)val;
+	struct sp_sysc *s = entry(r, k->arch, k->nr);
+	if (s)
+		sp_args_add_value(r->rec, s, s->abi, k->idx, k->value);
+}
+
+/* Sums the call counters into r->st.syscalls, and into the recording
+ * unless totals_only (the live status line). */
+static void collect_calls(struct run *r, bool totals_only)
+{
+	r->st.syscalls = 0;
+	r->totals_only = totals_only;
+	map_walk(r, r->skel->maps.calls, (size_t)ncpus() * sizeof(struct sp_bpf_call_val), add_calls);
+	r->totals_only = false;
 }
 
 /* ---- launching and stopping ---------------------------------------------- */
@@ -460,10 +468,7 @@ static int launch(struct run *r, pid_t *child, int *report_fd, struct sp_err *er
 static void progress(struct run *r, uint64_t t0)
 {
 	const struct sp_tracer_opts *o = r->o;
-	struct sp_recording *rec = r->rec;
-	r->rec = NULL; /* totals only */
-	collect_calls(r, &r->st.syscalls);
-	r->rec = rec;
+	collect_calls(r, true);
 	r->st.elapsed_ns = sp_now_ns() - t0;
 	r->st.processes = 1 + r->skel->bss->processes;
 	r->st.threads = 1 + r->skel->bss->threads;
@@ -540,10 +545,9 @@ int sp_ebpf_run(struct sp_ebpf *bpf, const struct sp_tracer_opts *o, struct sp_r
 	}
 	ring_buffer__consume(rb);
 	/* The counters are final: every workload task has exited. */
-	uint64_t total;
-	collect_calls(&r, &total);
-	collect_errors(&r);
-	collect_args(&r);
+	collect_calls(&r, false);
+	map_walk(&r, r.skel->maps.errs, (size_t)ncpus() * sizeof(uint64_t), add_errors);
+	map_walk(&r, r.skel->maps.argvals, 0, add_argval);
 
 	struct sp_recording_meta *m = &rec->meta;
 	m->duration_ns = sp_now_ns() - t0;
