@@ -427,7 +427,8 @@ int cmd_record(int argc, char **argv)
 		else
 			auto_note = xstrdup("--backend auto: ebpf (BPF programs load and the kernel has BTF)");
 		sp_err_clear(&err);
-		sp_log(SP_LOG_WARN, "%s", auto_note);
+		if (sp_log_level >= SP_LOG_WARN) /* a note, not a warning: either choice is fine */
+			fprintf(stderr, SP_PROG ": record: %s\n", auto_note);
 	}
 
 	struct sp_recording *rec = sp_recording_new();

@@ -33,23 +33,8 @@ for abi, v in sorted(d["abis"].items()):
             print(abi, s["name"] or s["nr"])
 PY
 }
-# ebpf_usable: whether `record --backend ebpf` works here (built, root, BTF),
-# probed once when this file is sourced by loading the programs for real;
-# ebpf_why says why not.  Defined as functions because tcase hands only
-# functions to each case.
-if _why=$("$SP" record --backend ebpf -q -o "${TMPDIR:-/tmp}/sp-ebpf-probe.$$.json" -- true 2>&1); then
-	ebpf_usable() { return 0; }
-else
-	ebpf_usable() { return 1; }
-fi
-rm -f "${TMPDIR:-/tmp}/sp-ebpf-probe.$$.json"
-eval "ebpf_why() { echo $(printf '%q' "${_why#seccomp-profile: record: }"); }"
-unset _why
-
-# rec_both NAME ARGS...: records the victim in both ptrace modes into
-# $T/fast.json and $T/slow.json, and with the eBPF back-end into
-# $T/ebpf.json where it works; all must exit 0 and record the same syscall
-# set.
+# rec_both NAME ARGS...: records the victim in both modes into $T/fast.json
+# and $T/slow.json; both must exit 0 and record the same syscall set.
 rec_both() {
 	local v=$1; shift
 	"$SP" record -o "$T/fast.json" -- "$HELPERS/$v" "$@" || fail "fast: $v $* exited $?"
@@ -59,10 +44,4 @@ rec_both() {
 	syscall_set "$T/fast.json" >fast.set
 	syscall_set "$T/slow.json" >slow.set
 	diff -u slow.set fast.set || fail "fast and slow paths recorded different syscall sets for $v $*"
-	if ebpf_usable; then
-		"$SP" record --backend ebpf -o "$T/ebpf.json" -- "$HELPERS/$v" "$@" || fail "ebpf: $v $* exited $?"
-		[ "$(meta "$T/ebpf.json" 'm["backend"]')" = ebpf ] || fail "ebpf back-end not used"
-		syscall_set "$T/ebpf.json" >ebpf.set
-		diff -u slow.set ebpf.set || fail "the ptrace and eBPF back-ends recorded different syscall sets for $v $*"
-	fi
 }

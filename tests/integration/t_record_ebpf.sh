@@ -1,12 +1,25 @@
 #!/usr/bin/env bash
-# record --backend ebpf|auto: the eBPF back-end on the recorder's victims,
-# against the ptrace back-end (rec_both in t_record.sh also compares the
-# sets of every victim there), and what it refuses.  Skipped, with the
+# record --backend ebpf|auto: the eBPF back-end on the recorder's victims
+# (those of t_record.sh), each compared with the ptrace back-end's
+# recording, and what it refuses.  Skipped, with the
 # reason the binary gives, where BPF programs cannot be loaded (not root,
 # no BTF, built without libbpf).
 . "$(dirname "$0")/lib.sh"
 
 . "$(dirname "$0")/rec_lib.sh"
+
+# ebpf_usable: whether `record --backend ebpf` works here (built, root, BTF),
+# probed once, when this file is read, by loading the programs for real;
+# ebpf_why says why not.  Functions, because tcase hands only functions to
+# each case.
+if _why=$("$SP" record --backend ebpf -q -o "${TMPDIR:-/tmp}/sp-ebpf-probe.$$.json" -- true 2>&1); then
+	ebpf_usable() { return 0; }
+else
+	ebpf_usable() { return 1; }
+fi
+rm -f "${TMPDIR:-/tmp}/sp-ebpf-probe.$$.json"
+eval "ebpf_why() { echo $(printf '%q' "${_why#seccomp-profile: record: }"); }"
+unset _why
 
 need_ebpf() { ebpf_usable || skip "eBPF back-end unusable here: $(ebpf_why)"; }
 
@@ -232,3 +245,22 @@ t_refusals() {
 	fi
 }
 tcase "ebpf: what it cannot do is refused; auto says which back-end and why" t_refusals
+
+t_unprivileged() {
+	[ "$(id -u)" = 0 ] || skip "needs root to drop to an unprivileged user"
+	command -v setpriv >/dev/null || skip "no setpriv"
+	chmod 777 "$T"
+	local nobody="setpriv --reuid 65534 --regid 65534 --clear-groups"
+	$nobody "$SP" -q version >/dev/null 2>&1 || skip "the binary is not reachable by uid 65534"
+	# no CAP_BPF: ebpf is refused before anything runs, auto falls back
+	local rc=0
+	$nobody "$SP" record --backend ebpf -o "$T/r.json" -- /bin/true 2>e || rc=$?
+	[ $rc = 2 ] || fail "unprivileged --backend ebpf exited $rc"
+	assert_contains e "--backend ebpf:"
+	grep -q "cannot load BPF programs\|not built" e || fail "no reason given: $(cat e)"
+	[ ! -e "$T/r.json" ] || fail "output written"
+	$nobody "$SP" record --backend auto -o "$T/r.json" -- /bin/true 2>e
+	assert_contains e "--backend auto: ptrace, because"
+	[ "$(meta "$T/r.json" 'm["backend"]')" = ptrace ] || fail "auto fell back to $(meta "$T/r.json" 'm["backend"]')"
+}
+tcase "ebpf: without the privilege to load BPF, ebpf exits 2 saying why and auto falls back to ptrace" t_unprivileged

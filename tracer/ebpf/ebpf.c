@@ -80,7 +80,7 @@ static int load_error(int e, struct sp_err *err)
 	if (e == EPERM || e == EACCES)
 		return sp_err_set(err, -EPERM,
 				  "cannot load BPF programs: %s (the eBPF back-end needs root, or CAP_BPF and "
-				  "CAP_PERFMON, and kernel.unprivileged_bpf_disabled does not help there)",
+				  "CAP_PERFMON; --backend ptrace needs neither)",
 				  strerror(e));
 	return sp_err_set(err, -e, "cannot load the BPF programs: %s (run with -vv for libbpf's log)", strerror(e));
 }
