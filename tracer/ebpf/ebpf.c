@@ -67,7 +67,10 @@ bool sp_ebpf_built(void)
 	return true;
 }
 
-/* libbpf prints its own diagnostics (verifier logs, ...): only with -vv. */
+/* libbpf prints its own diagnostics (verifier logs, ...): only with -vv.
+ * Its format strings are libbpf's own. */
+static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 static int libbpf_log(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (level == LIBBPF_DEBUG || sp_log_level < SP_LOG_DEBUG)
