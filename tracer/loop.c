@@ -39,10 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stddef.h>
 #include <sys/ptrace.h>
 #include <sys/resource.h>
-#include <sys/user.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -52,6 +50,7 @@
 #include "core/util.h"
 #include "tracer/args.h"
 #include "tracer/internal.h"
+#include "tracer/regs.h"
 
 
 struct event {
@@ -146,10 +145,10 @@ static void escaped(struct sp_tracer *t, char *what)
  * attach it either, so everything the child does would be missing from
  * the recording without a trace (under our seccomp filter its calls even
  * fail with ENOSYS: SECCOMP_RET_TRACE with no tracer).  The flag does
- * nothing but that, so at the call's entry the tracer clears it (x86:
- * the first argument register; clone3: clone_args.flags, the first u64 of
- * the struct, in the tracee's memory) and the child is followed like any
- * other.  The kernel runs the call with the registers as the tracer left
+ * nothing but that, so at the call's entry the tracer clears it (clone:
+ * the first argument register, tracer/regs.c; clone3: clone_args.flags,
+ * the first u64 of the struct, in the tracee's memory) and the child is
+ * followed like any other.  The kernel runs the call with the registers as the tracer left
  * them, after the seccomp stop too (it re-reads nr and arguments).  Where
  * clearing is not possible the parent is listed in meta.escaped. */
 static void untraced_clone(struct sp_tracer *t, struct sp_task *tk, uint64_t a0)
@@ -170,17 +169,12 @@ static void untraced_clone(struct sp_tracer *t, struct sp_task *tk, uint64_t a0)
 	}
 	if (!(flags & CLONE_UNTRACED))
 		return;
-	long r = -1;
-#if defined(__x86_64__)
 	uint64_t cleared = flags & ~(uint64_t)CLONE_UNTRACED;
+	int r;
 	if (c3)
-		r = ptrace(PTRACE_POKEDATA, tk->pid, (void *)(uintptr_t)a0, (void *)(uintptr_t)cleared);
-	else /* i386 tasks pass the first argument in ebx, the others in rdi */
-		r = ptrace(PTRACE_POKEUSER, tk->pid,
-			   (void *)(s->abi == SP_ABI_I386 ? offsetof(struct user_regs_struct, rbx)
-							: offsetof(struct user_regs_struct, rdi)),
-			   (void *)(uintptr_t)(s->abi == SP_ABI_I386 ? (uint32_t)cleared : cleared));
-#endif
+		r = ptrace(PTRACE_POKEDATA, tk->pid, (void *)(uintptr_t)a0, (void *)(uintptr_t)cleared) < 0 ? -errno : 0;
+	else
+		r = sp_regs_set_arg0(tk->pid, s->abi, cleared);
 	if (r == 0) {
 		sp_info("pid %d: %s with CLONE_UNTRACED: flag cleared so that the child is recorded too",
 			(int)tk->pid, s->name);
@@ -207,34 +201,19 @@ static void on_exit_stop(struct sp_tracer *t, struct sp_task *tk, const struct _
 	}
 }
 
-/* check --deny: make the call the task is stopped in fail with -err
- * without running it.  At a seccomp stop (SECCOMP_RET_TRACE) the kernel
- * re-reads the syscall number after the tracer resumes (Linux >= 4.8,
- * __seccomp_filter): a number of -1 skips the call, and the task sees the
- * return register as the tracer left it.  PTRACE_GET_SYSCALL_INFO cannot
- * write, so this is the one place that touches registers per
- * architecture: on x86_64, orig_rax is the number and rax the result (for
- * i386 tracees too: the 64-bit view is converted by the kernel). */
+/* check --deny: make the call the task is stopped in (a seccomp stop) fail
+ * with -err without running it (tracer/regs.c says how, per architecture). */
 static void deny_call(struct sp_tracer *t, struct sp_task *tk, int err)
 {
-#if defined(__x86_64__)
-	struct user_regs_struct regs;
-	if (ptrace(PTRACE_GETREGS, tk->pid, 0L, &regs) == 0) {
-		regs.orig_rax = (unsigned long long)-1;
-		regs.rax = (unsigned long long)(long long)-err;
-		if (ptrace(PTRACE_SETREGS, tk->pid, 0L, &regs) == 0)
-			return;
+	const struct sp_sysc *s = tk->cur;
+	int r = sp_regs_skip_call(tk->pid, s ? s->abi : SP_ABI_UNKNOWN, err);
+	if (r == -ENOSYS) {
+		if (!t->warned_deny)
+			sp_warn("--deny is not implemented on this architecture: calls proceed");
+		t->warned_deny = true;
+	} else if (r < 0 && r != -ESRCH) {
+		sp_warn("pid %d: cannot deny the call: %s", (int)tk->pid, strerror(-r));
 	}
-	if (errno != ESRCH)
-		sp_warn("pid %d: cannot deny the call: %s", (int)tk->pid, strerror(errno));
-#else
-	(void)tk;
-	(void)err;
-	if (!t->warned_deny)
-		sp_warn("--deny is not implemented on this architecture: calls proceed");
-	t->warned_deny = true;
-#endif
-	(void)t;
 }
 
 static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
