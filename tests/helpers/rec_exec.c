@@ -6,7 +6,9 @@
  *   rec_exec clone3       raw clone3 (fork-like, then CLONE_VM|CLONE_VFORK
  *                         with exit_signal 0) children that exit at once
  *   rec_exec chain N      execs itself N times, then "leaf"
- *   rec_exec leaf         getcwd + sched_yield, exit 0 (the marker calls) */
+ *   rec_exec leaf         getcwd + sched_yield, exit 0 (the marker calls)
+ *   rec_exec exec CMD...  getcwd, then execve CMD (tests/abis/: an i386
+ *                         program that becomes a 64-bit one and back) */
 #include <linux/sched.h>
 #include <pthread.h>
 #include <sched.h>
@@ -31,6 +33,7 @@ static void exec_leaf(void)
 	_exit(20);
 }
 
+#ifdef SYS_pause /* thread-exec: not on aarch64, which has no pause syscall */
 static pid_t main_tid;
 
 /* The leader's current system call number, -1 if none/unknown, and
@@ -70,6 +73,7 @@ static void *thread_exec(void *arg)
 	exec_leaf();
 	return NULL;
 }
+#endif
 
 static int reap(void)
 {
@@ -85,6 +89,13 @@ int main(int argc, char **argv)
 	self = argv[0];
 	if (argc < 2)
 		return 2;
+	if (!strcmp(argv[1], "exec") && argc > 2) {
+		char buf[256];
+		if (!getcwd(buf, sizeof(buf)))
+			return 3;
+		execve(argv[2], argv + 2, environ);
+		return 127;
+	}
 	if (!strcmp(argv[1], "leaf")) {
 		char buf[256];
 		if (!getcwd(buf, sizeof(buf)))
