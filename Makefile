@@ -2,9 +2,11 @@
 #
 #   make                  build ./seccomp-profile
 #   make deps             install build/test dependencies (Debian/Ubuntu, apt-get)
+#   make deps-abis        also what check-abis needs (QEMU, cross compilers, arm64 -dev)
 #   make check            unit tests (Check), then integration tests
 #   make bench            benchmarks against strace and native runs (BENCH_RUNS=N, ...)
 #   make bench-quick      every benchmark once at reduced size (smoke test)
+#   make check-abis       the ABI tests on real kernels in QEMU (i386, x32, aarch64, arm32)
 #   make golden           regenerate tests/golden/ after an intended output change
 #   make fuzz             libFuzzer (clang) on every tests/fuzz target, FUZZ_SECONDS each
 #   make fuzz-replay      replay the committed fuzz corpora (part of check)
@@ -51,7 +53,7 @@ TEST_PKGS := check:check
 
 # Missing dependencies stop the build with one line naming the package.
 # Targets that need no compiler skip the probe.
-NODEP_GOALS := deps clean format uninstall help
+NODEP_GOALS := deps deps-abis clean format uninstall help
 ifeq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 else
 define need_pkg
@@ -146,7 +148,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC     ?= clang
 FUZZ_FLAGS  ?= -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 
-.PHONY: all deps check unit integration helpers bench bench-quick fuzz fuzz-replay fuzz-bins install uninstall clean format help
+.PHONY: all deps deps-abis check check-abis abis-bins unit integration helpers bench bench-quick fuzz fuzz-replay fuzz-bins install uninstall clean format help
 # The fuzz objects are reached only through pattern rules: keep them.
 .SECONDARY: $(FUZZ_OBJ)
 .DEFAULT_GOAL := all
@@ -261,6 +263,9 @@ helpers: $(HELPERS) $(if $(HAVE_M32),$(HELPERS_M32))
 deps:
 	@scripts/install-deps
 
+deps-abis:
+	@scripts/install-deps --abis
+
 # The analysis suite reads a victim (tests/helpers/unseen_victim.c).
 unit: $(UNIT_BIN) build/helpers/unseen_victim $(if $(HAVE_M32),build/helpers/unseen_victim-m32)
 	$(Q)SP_HELPERS=$(abspath build/helpers) $(UNIT_BIN)
@@ -271,6 +276,57 @@ integration: $(BIN) helpers
 # Unit tests first: they are fast and pinpoint; the last line printed is
 # the integration runner's "N passed, N failed" total.
 check: unit fuzz-replay integration
+
+# ---- every ABI on a real kernel (tests/abis/, docs/testing-abis.md) -------
+# Static builds of the tool and of some victims for each emulated machine,
+# and Debian's kernels, booted in QEMU by tests/abis/run.  x86_64 (with
+# i386 and x32 victims) uses this build's objects; aarch64 (with arm32
+# victims) is a second build of the whole tree with the cross compiler and
+# the arm64 multiarch -dev packages, in build/abis/aarch64-obj.
+ABIS_VICTIMS := rc_victim rec_count rec_misc rec_exec fault_untraced fault_wait attack bpf_load args_victim
+ABIS_CROSS   := aarch64-linux-gnu-
+ABIS_ARM32   := arm-linux-gnueabihf-
+ABIS_CROSS_PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig $(PKG_CONFIG)
+STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
+ABIS_X86 := build/abis/x86_64
+ABIS_ARM := build/abis/aarch64
+ABIS_BINS := $(ABIS_X86)/seccomp-profile $(ABIS_ARM)/seccomp-profile \
+	$(foreach v,$(ABIS_VICTIMS),$(ABIS_X86)/$(v) $(ABIS_X86)/$(v)-m32 $(ABIS_X86)/$(v)-x32 \
+		$(ABIS_ARM)/$(v) $(ABIS_ARM)/$(v)-arm32)
+
+# The static tool of whatever BUILD this make runs for.
+$(BUILD)/seccomp-profile-static: $(CLI_OBJ) $(LIB)
+	$(call say,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -static -o $@ $(CLI_OBJ) $(LIB) $(STATIC_LIBS)
+
+$(ABIS_X86)/seccomp-profile: $(BUILD)/seccomp-profile-static
+	$(Q)mkdir -p $(@D) && cp $< $@
+$(ABIS_ARM)/seccomp-profile: FORCE
+	$(Q)$(MAKE) --no-print-directory BUILD=build/abis/aarch64-obj CC=$(ABIS_CROSS)gcc \
+		PKG_CONFIG='$(ABIS_CROSS_PKG_CONFIG)' SANITIZE= build/abis/aarch64-obj/seccomp-profile-static
+	$(Q)mkdir -p $(@D) && cmp -s build/abis/aarch64-obj/seccomp-profile-static $@ || \
+		cp build/abis/aarch64-obj/seccomp-profile-static $@
+
+$(ABIS_X86)/%-m32: tests/helpers/%.c | $(M32_INC)/asm
+	$(call say,VICTIM,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -m32 -static -idirafter $(M32_INC) $(HELPER_CFLAGS) $< -o $@ -lpthread
+$(ABIS_X86)/%-x32: tests/helpers/%.c | $(M32_INC)/asm
+	$(call say,VICTIM,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -mx32 -static -idirafter $(M32_INC) $(HELPER_CFLAGS) $< -o $@ -lpthread
+$(ABIS_X86)/%: tests/helpers/%.c
+	$(call say,VICTIM,$@)
+	$(Q)mkdir -p $(@D) && $(CC) -static $(HELPER_CFLAGS) $< -o $@ -lpthread
+$(ABIS_ARM)/%-arm32: tests/helpers/%.c
+	$(call say,VICTIM,$@)
+	$(Q)mkdir -p $(@D) && $(ABIS_ARM32)gcc -static $(HELPER_CFLAGS) $< -o $@ -lpthread
+$(ABIS_ARM)/%: tests/helpers/%.c
+	$(call say,VICTIM,$@)
+	$(Q)mkdir -p $(@D) && $(ABIS_CROSS)gcc -static $(HELPER_CFLAGS) $< -o $@ -lpthread
+
+abis-bins: $(ABIS_BINS)
+
+check-abis: abis-bins
+	$(Q)tests/abis/run
 
 # Regenerates the golden files of every writer (tests/golden/cases) after an
 # intended output change; review the diff before committing.
