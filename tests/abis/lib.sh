@@ -50,12 +50,27 @@ escaped() { # REC: the number of entries in meta.escaped
 		e && /^    \]/ { print n; exit } e { n++ }' "$1"
 }
 
+# per_abi FN: runs FN ABI SUFFIX for each ABI; the suffix's victims must exist.
+per_abi() {
+	fn=$1
+	for pair in $SP_ABIS; do
+		abi=${pair%%:*} sfx=${pair#*:}
+		[ -x "$V/rc_victim$sfx" ] || fail "$abi: no victim $V/rc_victim$sfx in the initramfs"
+		echo "-- $abi"
+		$fn "$abi" "$sfx"
+	done
+}
+
+# emit_file NAME FILE: hands FILE to the host (init prints it on the
+# console after the tests, tests/abis/run keeps it as build/abis/MACHINE-out/NAME).
+emit_file() { mkdir -p /tmp/abis-out && cp "$2" "/tmp/abis-out/$1"; }
+
 tcase() {
 	name=$1 fn=$2
 	T=$(mktemp -d /tmp/t.XXXXXX)
 	rc=0
 	(cd "$T" && T=$T timeout -s KILL "${SP_TCASE_TIMEOUT:-240}" sh -c \
-		". /tests/lib.sh; tcase() { :; }; . /tests/$SP_TFILE; set -e; $fn") >"$T.log" 2>&1 || rc=$?
+		". /tests/lib.sh; tcase() { :; }; . $SP_TFILE; set -e; $fn") >"$T.log" 2>&1 || rc=$?
 	case $rc in
 	0) echo "PASS $name" ;;
 	77) echo "SKIP $name ($(grep '^SKIP:' "$T.log" | tail -1 | cut -c7-))" ;;

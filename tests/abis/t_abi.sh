@@ -3,17 +3,6 @@
 # -x32, -arm32), the static victims /v/NAME$SUFFIX are recorded, and the
 # policies generated from their recording are enforced on them.
 
-# per_abi FN: runs FN ABI SUFFIX for each ABI; the suffix's victims must exist.
-per_abi() {
-	fn=$1
-	for pair in $SP_ABIS; do
-		abi=${pair%%:*} sfx=${pair#*:}
-		[ -x "$V/rc_victim$sfx" ] || fail "$abi: no victim $V/rc_victim$sfx in the initramfs"
-		echo "-- $abi"
-		$fn "$abi" "$sfx"
-	done
-}
-
 # Counted exactly, in both tracing modes: every thread and process is
 # followed and every call is attributed to the ABI it was made on.
 count_one() {
@@ -61,6 +50,10 @@ enforce_one() {
 		[ "$rc" = 3 ] || fail "$1 $f: getsid run exited $rc: $(cat no.out no.err)"
 		[ "$(grep -c 'getsid: Operation not permitted' no.out)" = 2 ] || fail "$1 $f: getsid not refused in both threads: $(cat no.out)"
 	done
+	# the C header needs a compiler: the host builds rc_victim with it
+	# and a second boot enforces it (phase2/t_c.sh)
+	"$SP" generate -f c -o prof.h rec.json || fail "$1: generate -f c"
+	emit_file "c-$1.h" prof.h
 	# check: reported (and let through), and with --deny refused
 	rc=0
 	"$SP" check -p prof.docker -- "$V/rc_victim$2" getsid >c.out 2>c.err || rc=$?
@@ -74,7 +67,7 @@ enforce_one() {
 		fail "$1 check --deny: getsid not denied in both threads: $(cat d.out d.err)"
 }
 t_enforce() { per_abi enforce_one; }
-tcase "enforce: docker, oci, yaml, bpf from a recording; check and check --deny" t_enforce
+tcase "enforce: docker, oci, yaml, bpf from a recording (c: phase 2); check and check --deny" t_enforce
 
 # CLONE_UNTRACED: the tracer clears the flag in the tracee's registers
 # (clone) or memory (clone3), so the child is recorded.

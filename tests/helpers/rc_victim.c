@@ -13,6 +13,9 @@
  * each change to "." and yield, then it prints "workload ok" and exits 0
  * (tests/abis/: a multi-threaded run to record, whose profile must then
  * refuse the getsid of `rc_victim getsid`).
+ * Built with -DSP_FILTER_HEADER="file.h" it includes a header written by
+ * `seccomp-profile generate -f c` and installs its filter first thing in
+ * main (tests/abis/: the `c` format enforced in the emulated machines).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -23,6 +26,10 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#ifdef SP_FILTER_HEADER
+#include SP_FILTER_HEADER
+#endif
 
 /* The deliberate call: getppid, or getsid(0) with "getsid" (a call that no
  * container runtime's post-filter list holds, tests/abis/). */
@@ -79,6 +86,12 @@ static int workload(void)
 
 int main(int argc, char **argv)
 {
+#ifdef SP_FILTER_HEADER
+	if (sp_seccomp_install() != 0) {
+		perror("sp_seccomp_install");
+		return 2;
+	}
+#endif
 	if (argc > 1 && !strcmp(argv[1], "workload"))
 		return workload();
 	if (argc > 1 && !strcmp(argv[1], "getsid")) {
