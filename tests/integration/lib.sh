@@ -69,6 +69,17 @@ json.dump({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
 PY
 }
 
+# i386_runs: this kernel runs i386 code (IA32 emulation: int 0x80 from a
+# 64-bit program and ELF32 programs).  Some kernels have it compiled out or
+# disabled; `make check-abis` tests i386 on a kernel in QEMU that has it.
+i386_runs() {
+	"$HELPERS/rec_misc" int80 >/dev/null 2>&1 || return 1
+	[ ! -x "$HELPERS/rec_misc-m32" ] || "$HELPERS/rec_misc-m32" exit 0 >/dev/null 2>&1
+}
+need_i386() {
+	i386_runs || skip "this kernel does not run i386 code (no IA32 emulation); make check-abis tests it"
+}
+
 tcase() {
 	local name=$1 fn=$2 rc=0 out
 	T=$(mktemp -d /tmp/sp-it.XXXXXX)

@@ -110,6 +110,7 @@ tcase "check: bad profile, missing command and usage errors exit 2" t_check_erro
 
 t_check_foreign_abi() {
 	[ -x "$HELPERS/rc_victim-m32" ] || skip "no 32-bit build of the victim (gcc-multilib)"
+	need_i386
 	strace_allow_list nothing p.json "$HELPERS/rc_victim" # x86_64 only
 	# run: the bad-arch action kills the 32-bit program at its first call
 	assert_status 159 bash -c '"$0" run --profile "$1" -- "$2"; exit $?' "$SP" p.json "$HELPERS/rc_victim-m32"

@@ -167,8 +167,9 @@ t_c_header() {
 	cc -std=c99 -Wall -Wextra -Werror -pedantic -include filter.h "$TESTS_DIR/integration/data/c_victim.c" -o victim
 	./victim "$T/dir" >out
 	assert_contains out "mkdir r=0 errno=0"
-	# a 32-bit build gets the i386 program of a header that has one
-	if printf 'int main(void){return 0;}' | cc -m32 -x c - -o m32 2>/dev/null; then
+	# a 32-bit build gets the i386 program of a header that has one (where
+	# -m32 builds with kernel headers and this kernel runs i386 programs)
+	if printf '#include <errno.h>\nint main(void){return 0;}\n' | cc -m32 -x c - -o m32 2>/dev/null && ./m32 2>/dev/null; then
 		python3 - <<'PY'
 import json
 json.dump({"schema": "seccomp-profile/recording", "version": 1,
