@@ -283,7 +283,7 @@ check: unit fuzz-replay integration
 # i386 and x32 victims) uses this build's objects; aarch64 (with arm32
 # victims) is a second build of the whole tree with the cross compiler and
 # the arm64 multiarch -dev packages, in build/abis/aarch64-obj.
-ABIS_VICTIMS := rc_victim rec_count rec_misc rec_exec fault_untraced fault_wait attack bpf_load args_victim
+ABIS_VICTIMS := rc_victim drift_victim rec_count rec_misc rec_exec fault_untraced fault_wait attack bpf_load args_victim
 ABIS_CROSS   := aarch64-linux-gnu-
 ABIS_ARM32   := arm-linux-gnueabihf-
 ABIS_CROSS_PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig $(PKG_CONFIG)

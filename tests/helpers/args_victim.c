@@ -12,6 +12,9 @@
  *     args_victim extra-ioctl    base + ioctl(FIONBIO)
  *     args_victim extra-clone    base + clone(CLONE_NEWUTS)
  *     args_victim extra-unshare  base + unshare(CLONE_NEWNET)
+ *     args_victim extra-ipc      base + a SysV semaphore set created and
+ *                                removed (i386: through the ipc()
+ *                                multiplexer, raw, whatever libc does)
  *
  * Prints one line per operation, "name: ok" or "name: ENAME", and exits 0:
  * the tests compare the lines of a run under a generated profile with an
@@ -27,6 +30,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -85,6 +90,25 @@ static int do_unshare_uts(void)
 static int do_unshare_net(void)
 {
 	return unshare(CLONE_NEWNET);
+}
+
+/* semget + semctl(IPC_RMID); i386 has them behind ipc(2) (call numbers
+ * SEMGET 2, SEMCTL 3), used raw so that the multiplexer is exercised
+ * whichever way libc goes. */
+static void sysv_ipc(void)
+{
+#ifdef SYS_ipc
+	long id = syscall(SYS_ipc, 2, IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	report("semget", id < 0 ? -errno : 0);
+	unsigned long semun = 0; /* ipc(SEMCTL) reads the union semun through ptr */
+	if (id >= 0)
+		report("semctl IPC_RMID", syscall(SYS_ipc, 3, id, 0, IPC_RMID, &semun) < 0 ? -errno : 0);
+#else
+	int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+	report("semget", id < 0 ? -errno : 0);
+	if (id >= 0)
+		report("semctl IPC_RMID", semctl(id, 0, IPC_RMID) < 0 ? -errno : 0);
+#endif
 }
 
 static int clone_newuts(void)
@@ -147,6 +171,8 @@ int main(int argc, char **argv)
 		report("clone CLONE_NEWUTS", clone_newuts());
 	else if (!strcmp(mode, "extra-unshare"))
 		report("unshare CLONE_NEWNET", in_child(do_unshare_net));
+	else if (!strcmp(mode, "extra-ipc"))
+		sysv_ipc();
 	else if (strcmp(mode, "base"))
 		return 2;
 	return 0;
