@@ -116,17 +116,15 @@ t_attach() { per_abi attach_one; }
 tcase "record -p: attach to a running process, record until it exits" t_attach
 
 # record --stacks: call sites.  The native ABI unwinds through libc back to
-# the victim's callers (libunwind-ptrace: two call sites, three frames
-# each); foreign ABIs keep the frame of the call only (libunwind unwinds
-# the tracer's own architecture).  Static programs have no dynamic symbol
-# table: frames are module+offset.
+# the victim's callers (libunwind-ptrace: two call sites, each with a
+# caller frame); foreign ABIs keep the frame of the call only (libunwind
+# unwinds the tracer's own architecture).
 stacks_one() {
 	"$SP" record --stacks -o s.json -- "$V/drift_victim$2" a >/dev/null 2>err || fail "$1: record: $(cat err)"
 	"$SP" explain --abi "$1" s.json chdir >ex.out || fail "$1: no call site for chdir: $(cat ex.out)"
-	assert_contains ex.out "#0  /v/drift_victim$2+0x"
+	grep -q "#0  .*/v/drift_victim$2+0x" ex.out || fail "$1: no frame in the victim: $(cat ex.out)"
 	if [ "$1" = "$SP_NATIVE" ]; then
-		assert_contains ex.out "call site 2 of 2"
-		assert_contains ex.out "#2  /v/drift_victim$2+0x"
+		[ "$(grep -c '#1  .*/v/drift_victim' ex.out)" = 2 ] || fail "$1: not unwound past the call: $(cat ex.out)"
 	fi
 }
 t_stacks() { per_abi stacks_one; }
