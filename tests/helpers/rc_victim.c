@@ -53,9 +53,16 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
+/* The threads and main meet once: the first to arrive always sleeps in
+ * futex, so every run (the recorded one and the enforced ones) calls it;
+ * without the barrier only an unlucky interleaving of pthread_join would,
+ * and a profile recorded from a lucky run would refuse it. */
+static pthread_barrier_t meet;
+
 static void *work(void *arg)
 {
-	(void)arg;
+	if (arg)
+		pthread_barrier_wait(&meet);
 	if (chdir(".") != 0)
 		return (void *)1;
 	sched_yield();
@@ -66,9 +73,11 @@ static int workload(void)
 {
 	pthread_t t[3];
 	int bad = 0;
+	pthread_barrier_init(&meet, NULL, 4);
 	for (int i = 0; i < 3; i++)
-		if (pthread_create(&t[i], NULL, work, NULL))
+		if (pthread_create(&t[i], NULL, work, &meet))
 			return 4;
+	pthread_barrier_wait(&meet);
 	pid_t p = fork();
 	if (p == 0)
 		_exit(work(NULL) ? 1 : 0);
