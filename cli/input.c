@@ -8,11 +8,14 @@
 #include "core/util.h"
 #include "formats/format.h"
 #include "formats/json_util.h"
+#include "formats/parse_cache.h"
 #include "formats/yaml_util.h"
 #include "generator/generate.h"
 
 /* Nothing matched: say why as precisely as the content allows (a syntax
- * error with its position beats "unknown format"). */
+ * error with its position beats "unknown format").  The detectors parsed
+ * the input already: inside sp_cli_load_policy_ex()'s parse cache this
+ * costs nothing more (formats/parse_cache.h). */
 static int explain_unknown(const char *path, const char *data, size_t len, struct sp_err *err)
 {
 	const char *s = data;
@@ -66,21 +69,9 @@ static int from_recording(const char *path, const char *data, size_t len, const 
 	return 0;
 }
 
-int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, struct sp_policy **out,
-			  struct sp_recording **rec_out, struct sp_err *err)
+static int load_policy(const char *path, const char *data, size_t len, const struct sp_cli_load_opts *o,
+		       struct sp_policy **out, struct sp_recording **rec_out, struct sp_err *err)
 {
-	static const struct sp_cli_load_opts none = {0};
-	if (!o)
-		o = &none;
-	if (rec_out)
-		*rec_out = NULL;
-	_cleanup_free_ char *data = NULL;
-	size_t len = 0;
-	int r = sp_file_read_all(path, SP_MAX_INPUT_BYTES, &data, &len, err);
-	if (r < 0)
-		return r;
-	if (strlen(data) != len)
-		return sp_err_set(err, -EINVAL, "%s: binary data (a NUL byte at offset %zu)", path, strlen(data));
 	size_t n;
 	const struct sp_format *f = sp_formats(&n);
 	if (o->format) {
@@ -99,6 +90,28 @@ int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, st
 		if (f[i].read_policy && f[i].detect && f[i].detect(data, len))
 			return f[i].read_policy(path, data, len, o->read, out, err);
 	return explain_unknown(path, data, len, err);
+}
+
+int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, struct sp_policy **out,
+			  struct sp_recording **rec_out, struct sp_err *err)
+{
+	static const struct sp_cli_load_opts none = {0};
+	if (!o)
+		o = &none;
+	if (rec_out)
+		*rec_out = NULL;
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r = sp_file_read_all(path, SP_MAX_INPUT_BYTES, &data, &len, err);
+	if (r < 0)
+		return r;
+	if (strlen(data) != len)
+		return sp_err_set(err, -EINVAL, "%s: binary data (a NUL byte at offset %zu)", path, strlen(data));
+	/* Detectors, the reader and explain_unknown() share one parse. */
+	sp_parse_cache_begin(data, len);
+	r = load_policy(path, data, len, o, out, rec_out, err);
+	sp_parse_cache_end();
+	return r;
 }
 
 int sp_cli_load_policy(const char *path, const struct sp_gen_opts *gen, struct sp_policy **out,

@@ -28,8 +28,17 @@
 
 /* Inputs larger than this are refused before parsing. */
 #define SP_MAX_INPUT_BYTES (64u << 20)
-/* JSON deeper than this is refused (jansson itself stops at 2048). */
-#define SP_MAX_JSON_DEPTH 64
+/* JSON and YAML nested deeper than this, or holding more values (scalars,
+ * keys and collections), are refused before parsing (formats/prescan.h).
+ * Real inputs stay far below: a Docker profile nests 6 levels and holds a
+ * few thousand values; a recording with full call sites about 3,000 per
+ * syscall. */
+#define SP_MAX_DEPTH 64
+#define SP_MAX_NODES 1000000u
+/* Longer strings (and other scalars) are refused the same way: the longest
+ * legitimate one is a recorded command-line argument, which the kernel
+ * limits to 128 KiB (MAX_ARG_STRLEN), 768 KiB once JSON-escaped. */
+#define SP_MAX_SCALAR_BYTES (1u << 20)
 
 struct sp_write_opts {
 	bool explain;   /* provenance comments where the format allows them */

@@ -8,6 +8,8 @@
 
 #include "core/util.h"
 #include "formats/format.h"
+#include "formats/parse_cache.h"
+#include "formats/prescan.h"
 
 int sp_json_error(const struct sp_jctx *c, const char *where, struct sp_err *err, const char *fmt, ...)
 {
@@ -17,37 +19,6 @@ int sp_json_error(const struct sp_jctx *c, const char *where, struct sp_err *err
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return sp_err_set(err, -EINVAL, "%s: %s: %s", c->file, where, msg);
-}
-
-/* jansson has no depth limit of its own below 2048; a cheap pre-scan keeps
- * deeply nested hostile input from reaching it at all. */
-static int check_depth(const char *path, const char *data, size_t len, struct sp_err *err)
-{
-	int depth = 0, line = 1;
-	bool in_str = false, esc = false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = data[i];
-		if (ch == '\n')
-			line++;
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				in_str = false;
-			continue;
-		}
-		if (ch == '"')
-			in_str = true;
-		else if (ch == '{' || ch == '[') {
-			if (++depth > SP_MAX_JSON_DEPTH)
-				return sp_err_set(err, -EINVAL, "%s:%d: nesting deeper than %d levels", path, line,
-						  SP_MAX_JSON_DEPTH);
-		} else if (ch == '}' || ch == ']')
-			depth--;
-	}
-	return 0;
 }
 
 /* jansson stops at a NUL and reports "end of file expected near end of
@@ -61,7 +32,8 @@ static int refuse_nul(const char *path, const char *data, size_t len, struct sp_
 	return 0;
 }
 
-int sp_json_load(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
+static int load_plain(const char *path, const char *data, size_t len, json_t **out, struct sp_ymarks **marks SP_UNUSED,
+		      struct sp_err *err)
 {
 	if (len > SP_MAX_INPUT_BYTES)
 		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
@@ -70,7 +42,7 @@ int sp_json_load(const char *path, const char *data, size_t len, json_t **out, s
 	int r = refuse_nul(path, data, len, err);
 	if (r < 0)
 		return r;
-	r = check_depth(path, data, len, err);
+	r = sp_prescan_json(path, data, len, err);
 	if (r < 0)
 		return r;
 	json_error_t je;
@@ -91,16 +63,25 @@ struct rewrite {
 	int line, new_col, grow;
 };
 
-int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
+static int load_u64(const char *path, const char *data, size_t len, json_t **out, struct sp_ymarks **marks SP_UNUSED,
+		    struct sp_err *err)
 {
 	if (len > SP_MAX_INPUT_BYTES)
 		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
 	int nul = refuse_nul(path, data, len, err);
 	if (nul < 0)
 		return nul;
+	/* Before the rewrite below: it changes digits only, so the nesting
+	 * and the values are those of data. */
+	nul = sp_prescan_json(path, data, len, err);
+	if (nul < 0)
+		return nul;
+	/* b gets data with the literals rewritten; text between them is
+	 * copied in spans (copied: how much of data is in b), and not at all
+	 * when nothing needs rewriting. */
 	struct sp_buf b = SP_BUF_INIT;
 	struct rewrite *rw = NULL;
-	size_t nrw = 0, caprw = 0;
+	size_t nrw = 0, caprw = 0, copied = 0;
 	int line = 1, col = 0, shift = 0, r = 0;
 	bool in_str = false, esc = false;
 	for (size_t i = 0; i < len; i++) {
@@ -115,7 +96,6 @@ int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **ou
 				esc = true;
 			else if (ch == '"')
 				in_str = false;
-			sp_buf_add(&b, &ch, 1);
 			continue;
 		}
 		if (ch == '"')
@@ -126,27 +106,31 @@ int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **ou
 				       "-N as 2^64-N)", path, line, col);
 			goto out;
 		}
-		if (ch < '0' || ch > '9') {
-			sp_buf_add(&b, &ch, 1);
+		if (ch < '0' || ch > '9')
 			continue;
-		}
 		size_t j = i;
 		/* data[j] && : strchr() also finds the terminating NUL, and a
-		 * NUL here made the literal longer than the xstrndup() copy
-		 * below (heap overread found by tests/fuzz/fuzz_docker). */
+		 * NUL here made the literal longer than its copy below (heap
+		 * overread found by tests/fuzz/fuzz_docker). */
 		while (j < len && ((data[j] >= '0' && data[j] <= '9') || (data[j] && strchr(".eE+-", data[j]))))
 			j++;
 		size_t n = j - i;
-		_cleanup_free_ char *lit = xstrndup(data + i, n);
+		char lit[24];
 		uint64_t v;
-		if (strpbrk(lit, ".eE") || (n > 1 && lit[0] == '0') || !sp_parse_u64(lit, UINT64_MAX, &v) ||
-		    v <= INT64_MAX) {
-			/* jansson reports anything wrong with it; 20+ digit overflow included */
-			sp_buf_add(&b, lit, n);
-		} else {
+		/* Longer than 20 digits, a fraction, an exponent or a leading
+		 * zero: not ours to rewrite, jansson reports what is wrong. */
+		bool ours = n < sizeof(lit) && !(n > 1 && data[i] == '0');
+		if (ours) {
+			memcpy(lit, data + i, n);
+			lit[n] = 0;
+			ours = !strpbrk(lit, ".eE") && sp_parse_u64(lit, UINT64_MAX, &v) && v > INT64_MAX;
+		}
+		if (ours) {
 			char neg[32];
 			int k = snprintf(neg, sizeof(neg), "%lld", (long long)(int64_t)v);
+			sp_buf_add(&b, data + copied, i - copied);
 			sp_buf_add(&b, neg, (size_t)k);
+			copied = j;
 			xgrow((void **)&rw, &caprw, nrw + 1, sizeof(*rw));
 			shift += k - (int)n;
 			rw[nrw++] = (struct rewrite){line, col + (int)n - 1 + shift, k - (int)n};
@@ -154,15 +138,14 @@ int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **ou
 		col += (int)n - 1;
 		i = j - 1;
 	}
-	r = check_depth(path, b.s ? b.s : "", b.len, err);
-	if (r < 0)
-		goto out;
+	if (nrw)
+		sp_buf_add(&b, data + copied, len - copied);
 	if (len == 0) {
 		r = sp_err_set(err, -EINVAL, "%s: empty file", path);
 		goto out;
 	}
 	json_error_t je;
-	json_t *root = json_loadb(b.s, b.len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadb(nrw ? b.s : data, nrw ? b.len : len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		int ecol = je.column;
 		for (size_t k = nrw; k-- > 0;)
@@ -181,6 +164,22 @@ out:
 	sp_buf_release(&b);
 	free(rw);
 	return r;
+}
+
+int sp_json_load(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
+{
+	struct sp_parsed *slot = sp_parse_cache_slot(data, len, SP_PARSE_JSON);
+	if (slot)
+		return sp_parse_cached(slot, load_plain, path, data, len, out, NULL, err);
+	return load_plain(path, data, len, out, NULL, err);
+}
+
+int sp_json_load_u64(const char *path, const char *data, size_t len, json_t **out, struct sp_err *err)
+{
+	struct sp_parsed *slot = sp_parse_cache_slot(data, len, SP_PARSE_JSON_U64);
+	if (slot)
+		return sp_parse_cached(slot, load_u64, path, data, len, out, NULL, err);
+	return load_u64(path, data, len, out, NULL, err);
 }
 
 static json_t *member(json_t *obj, const char *key)

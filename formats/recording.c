@@ -554,7 +554,9 @@ bool sp_recording_detect(const char *data, size_t len)
 	/* The key could sit deeper in another format's document: confirm it
 	 * is the top-level "schema", so that no two formats claim one input
 	 * (fuzz_readers checks that). */
-	json_auto_t *root = json_loadb(data, len, 0, NULL);
+	json_auto_t *root = NULL;
+	if (sp_json_load("-", data, len, &root, NULL) < 0)
+		return false;
 	json_t *schema = json_object_get(root, "schema");
 	return json_is_string(schema) && !strcmp(json_string_value(schema), SP_RECORDING_SCHEMA);
 }

@@ -10,9 +10,8 @@
 
 #include "core/util.h"
 #include "formats/format.h"
-
-/* Node budget: aliases are shared, so this only bounds honest size. */
-#define MAX_NODES 4000000u
+#include "formats/parse_cache.h"
+#include "formats/prescan.h"
 
 struct mark {
 	const json_t *node;
@@ -235,8 +234,11 @@ static int conv_node(struct conv *c, int idx, int depth, json_t **out)
 	yaml_node_t *n = yaml_document_get_node(c->doc, idx);
 	if (!n)
 		return sp_err_set(c->err, -EINVAL, "%s: malformed YAML document", c->path);
-	if (depth > SP_MAX_JSON_DEPTH)
-		return conv_error(c, n, "nesting deeper than the limit", NULL);
+	/* Past formats/prescan.c: a block sequence at its key's indentation
+	 * opens no block of its own there. */
+	if (depth > SP_MAX_DEPTH)
+		return sp_err_set(c->err, -EINVAL, "%s:%zu:%zu: nesting deeper than %d levels", c->path,
+				  n->start_mark.line + 1, n->start_mark.column + 1, SP_MAX_DEPTH);
 	if (c->busy[idx])
 		return conv_error(c, n, "recursive alias", NULL);
 	if (c->cache[idx]) {
@@ -279,18 +281,32 @@ static void release_cache(json_t **cache, size_t n)
 	free(cache);
 }
 
-int sp_yaml_load(const char *path, const char *data, size_t len, json_t **docs, struct sp_ymarks **marks,
-		 struct sp_err *err)
+struct sp_ymarks *sp_ymarks_copy(const struct sp_ymarks *m)
+{
+	struct sp_ymarks *c = xcalloc(1, sizeof(*c));
+	if (m && m->cap) {
+		*c = *m;
+		c->v = xmalloc(m->cap * sizeof(*c->v));
+		memcpy(c->v, m->v, m->cap * sizeof(*c->v));
+	}
+	return c;
+}
+
+static int load_yaml(const char *path, const char *data, size_t len, json_t **docs, struct sp_ymarks **marks,
+		     struct sp_err *err)
 {
 	if (len > SP_MAX_INPUT_BYTES)
 		return sp_err_set(err, -EFBIG, "%s: larger than the limit of %u bytes", path, SP_MAX_INPUT_BYTES);
+	int pr = sp_prescan_yaml(path, data, len, err);
+	if (pr < 0)
+		return pr;
 	yaml_parser_t parser;
 	if (!yaml_parser_initialize(&parser))
 		return sp_err_set(err, -ENOMEM, "%s: cannot initialise the YAML parser", path);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
 	json_t *all = json_array();
 	struct sp_ymarks *m = xcalloc(1, sizeof(*m));
-	struct conv c = {.path = path, .marks = m, .budget = MAX_NODES, .err = err};
+	struct conv c = {.path = path, .marks = m, .budget = SP_MAX_NODES, .err = err};
 	int r = 0;
 	for (;;) {
 		yaml_document_t doc;
@@ -328,4 +344,13 @@ int sp_yaml_load(const char *path, const char *data, size_t len, json_t **docs, 
 	*docs = all;
 	*marks = m;
 	return 0;
+}
+
+int sp_yaml_load(const char *path, const char *data, size_t len, json_t **docs, struct sp_ymarks **marks,
+		 struct sp_err *err)
+{
+	struct sp_parsed *slot = sp_parse_cache_slot(data, len, SP_PARSE_YAML);
+	if (slot)
+		return sp_parse_cached(slot, load_yaml, path, data, len, docs, marks, err);
+	return load_yaml(path, data, len, docs, marks, err);
 }

@@ -28,8 +28,9 @@
  * anything else is refused as "not a non-negative integer".
  *
  * Aliases are shared (the tree is a DAG); recursive aliases, nesting deeper
- * than SP_MAX_JSON_DEPTH, duplicate mapping keys and non-scalar keys are
- * errors.
+ * than SP_MAX_DEPTH or more than SP_MAX_NODES values (formats/prescan.h
+ * checks both before libyaml builds anything), duplicate mapping keys and
+ * non-scalar keys are errors.
  */
 #ifndef SP_FORMATS_YAML_UTIL_H
 #define SP_FORMATS_YAML_UTIL_H
@@ -48,5 +49,7 @@ int sp_yaml_load(const char *path, const char *data, size_t len, json_t **docs, 
  * input, or the shared true/false/null singletons). */
 bool sp_ymarks_get(const struct sp_ymarks *m, const json_t *node, unsigned *line, unsigned *col);
 void sp_ymarks_free(struct sp_ymarks *m);
+/* A copy of m (an empty table for NULL), to be freed with sp_ymarks_free(). */
+struct sp_ymarks *sp_ymarks_copy(const struct sp_ymarks *m);
 
 #endif

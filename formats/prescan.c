@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+#include "formats/prescan.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <yaml.h>
+
+#include "formats/format.h"
+
+static int too_deep(const char *path, size_t line, size_t col, struct sp_err *err)
+{
+	return sp_err_set(err, -EINVAL, "%s:%zu:%zu: nesting deeper than %d levels", path, line, col,
+			  SP_MAX_DEPTH);
+}
+
+static int too_many(const char *path, size_t line, size_t col, struct sp_err *err)
+{
+	return sp_err_set(err, -EINVAL, "%s:%zu:%zu: more than %u values in one input (the limit)", path,
+			  line, col, SP_MAX_NODES);
+}
+
+static int too_long(const char *path, size_t line, size_t col, struct sp_err *err)
+{
+	return sp_err_set(err, -EINVAL, "%s:%zu:%zu: a scalar longer than %u bytes (the limit)", path, line,
+			  col, SP_MAX_SCALAR_BYTES);
+}
+
+int sp_prescan_json(const char *path, const char *data, size_t len, struct sp_err *err)
+{
+	size_t line = 1, col = 0, nodes = 0, start = 0, sline = 0, scol = 0;
+	int depth = 0;
+	bool in_str = false, esc = false, in_word = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = data[i];
+		col++;
+		if (ch == '\n')
+			line++, col = 0;
+		if ((in_str || in_word) && i - start > SP_MAX_SCALAR_BYTES)
+			return too_long(path, sline, scol, err);
+		if (in_str) {
+			if (esc)
+				esc = false;
+			else if (ch == '\\')
+				esc = true;
+			else if (ch == '"')
+				in_str = false;
+			continue;
+		}
+		/* Values: every string (keys too), container and literal
+		 * (number, true, false, null: one run of word characters). */
+		bool word = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
+			    (ch >= 'A' && ch <= 'Z') || ch == '-' || ch == '+' || ch == '.';
+		if ((ch == '"' || ch == '{' || ch == '[' || (word && !in_word)) && ++nodes > SP_MAX_NODES)
+			return too_many(path, line, col, err);
+		if (ch == '"' || (word && !in_word))
+			start = i, sline = line, scol = col;
+		in_word = word;
+		if (ch == '"') {
+			in_str = true;
+		} else if (ch == '{' || ch == '[') {
+			if (++depth > SP_MAX_DEPTH)
+				return too_deep(path, line, col, err);
+		} else if ((ch == '}' || ch == ']') && depth > 0) {
+			depth--;
+		}
+	}
+	return 0;
+}
+
+int sp_prescan_yaml(const char *path, const char *data, size_t len, struct sp_err *err)
+{
+	yaml_parser_t parser;
+	if (!yaml_parser_initialize(&parser))
+		return sp_err_set(err, -ENOMEM, "%s: cannot initialise the YAML parser", path);
+	yaml_parser_set_input_string(&parser, (const unsigned char *) data, len);
+	size_t nodes = 0;
+	int depth = 0, r = 0;
+	for (bool done = false; !done && r == 0;) {
+		yaml_token_t tok;
+		if (!yaml_parser_scan(&parser, &tok)) {
+			r = sp_err_set(err, -EINVAL, "%s:%zu:%zu: invalid YAML: %s%s%s", path,
+				       parser.problem_mark.line + 1, parser.problem_mark.column + 1,
+				       parser.problem ? parser.problem : "scan error",
+				       parser.context ? " " : "", parser.context ? parser.context : "");
+			break;
+		}
+		size_t line = tok.start_mark.line + 1, col = tok.start_mark.column + 1;
+		switch (tok.type) {
+		case YAML_STREAM_END_TOKEN:
+			done = true;
+			break;
+		case YAML_BLOCK_SEQUENCE_START_TOKEN:
+		case YAML_BLOCK_MAPPING_START_TOKEN:
+		case YAML_FLOW_SEQUENCE_START_TOKEN:
+		case YAML_FLOW_MAPPING_START_TOKEN:
+			if (++depth > SP_MAX_DEPTH)
+				r = too_deep(path, line, col, err);
+			else if (++nodes > SP_MAX_NODES)
+				r = too_many(path, line, col, err);
+			break;
+		case YAML_BLOCK_END_TOKEN:
+		case YAML_FLOW_SEQUENCE_END_TOKEN:
+		case YAML_FLOW_MAPPING_END_TOKEN:
+			depth -= depth > 0;
+			break;
+		/* Scalars and aliases are values; so may be what follows a
+		 * key, a value indicator or a sequence entry (an empty node). */
+		case YAML_SCALAR_TOKEN:
+			if (tok.data.scalar.length > SP_MAX_SCALAR_BYTES) {
+				r = too_long(path, line, col, err);
+				break;
+			}
+			/* fall through */
+		case YAML_ALIAS_TOKEN:
+		case YAML_VALUE_TOKEN:
+		case YAML_BLOCK_ENTRY_TOKEN:
+			if (++nodes > SP_MAX_NODES)
+				r = too_many(path, line, col, err);
+			break;
+		default:
+			break;
+		}
+		yaml_token_delete(&tok);
+	}
+	yaml_parser_delete(&parser);
+	return r;
+}
