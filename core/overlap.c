@@ -137,41 +137,89 @@ bool sp_cond_overlap(const struct sp_cond *a, unsigned na, const struct sp_cond 
 	return true;
 }
 
+/* A rule and its syscall number on the ABI being checked. */
+struct numbered {
+	int64_t nr;
+	size_t i;
+};
+
+static int cmp_numbered(const void *pa, const void *pb)
+{
+	const struct numbered *a = pa, *b = pb;
+	if (a->nr != b->nr)
+		return a->nr < b->nr ? -1 : 1;
+	return (a->i > b->i) - (a->i < b->i);
+}
+
+/* Rules are compared only with rules of the same number (found by sorting
+ * by number: n log n) and only when their actions differ; names are
+ * resolved once each.  What is left is pairwise among the rules of one
+ * number with different actions, which readers bound (SP_MAX_RULES) and
+ * generate keeps to SP_ARGRULES_MAX per name. */
 int sp_policy_check_ambiguous(const struct sp_policy *p, uint32_t abis, struct sp_action def,
 			      struct sp_err *err)
 {
 	if (!abis && sp_abi_native() != SP_ABI_UNKNOWN)
 		abis = sp_abi_bit(sp_abi_native());
-	for (int a = 0; a < SP_ABI_COUNT; a++) {
+	struct sp_name_index ix;
+	sp_name_index_build(&ix, p);
+	struct numbered *v = xcalloc(p->nrules + 1, sizeof(*v));
+	int r = 0;
+	for (int a = 0; a < SP_ABI_COUNT && r == 0; a++) {
 		enum sp_abi abi = (enum sp_abi)a;
 		if (!(abis & sp_abi_bit(abi)))
 			continue;
 		unsigned bits = sp_abi_get(abi)->bits;
-		for (size_t i = 0; i < p->nrules; i++) {
-			const struct sp_rule *x = &p->rules[i];
-			if ((x->abis && !(x->abis & sp_abi_bit(abi))) || sp_action_equal(x->action, def))
-				continue;
-			int64_t nr = sp_abi_syscall_nr(abi, x->name);
-			if (nr < 0)
-				continue;
-			for (size_t j = i + 1; j < p->nrules; j++) {
-				const struct sp_rule *y = &p->rules[j];
-				uint64_t w[6];
-				if ((y->abis && !(y->abis & sp_abi_bit(abi))) || sp_action_equal(y->action, def) ||
-				    sp_action_equal(x->action, y->action) || sp_abi_syscall_nr(abi, y->name) != nr ||
-				    !sp_cond_overlap(x->cond, x->ncond, y->cond, y->ncond, bits, w))
-					continue;
-				_cleanup_free_ char *rx = sp_rule_str(x), *ry = sp_rule_str(y);
-				struct sp_buf b = SP_BUF_INIT;
-				for (unsigned k = 0; k < 6; k++)
-					sp_buf_printf(&b, "%s0x%" PRIx64, k ? ", " : "", w[k]);
-				_cleanup_free_ char *ws = sp_buf_steal(&b);
-				return sp_err_set(err, -EINVAL,
-						  "ambiguous rules for \"%s\" on %s: \"%s\" and \"%s\" both match "
-						  "%s(%s) with different actions; make their conditions exclusive",
-						  x->name, sp_abi_name(abi), rx, ry, y->name, ws);
+		size_t n = 0;
+		for (size_t k = 0; k < p->nrules;) {
+			const char *name = p->rules[ix.order[k]].name;
+			int64_t nr = sp_abi_syscall_nr(abi, name);
+			for (; k < p->nrules && !strcmp(p->rules[ix.order[k]].name, name); k++) {
+				const struct sp_rule *x = &p->rules[ix.order[k]];
+				if (nr >= 0 && (!x->abis || (x->abis & sp_abi_bit(abi))) && !sp_action_equal(x->action, def))
+					v[n++] = (struct numbered){nr, ix.order[k]};
 			}
 		}
+		if (n)
+			qsort(v, n, sizeof(*v), cmp_numbered);
+		/* The pair reported is the first in policy order (i, then j),
+		 * whatever number it is for. */
+		size_t bi = SIZE_MAX, bj = SIZE_MAX;
+		uint64_t bw[6];
+		for (size_t g = 0; g < n;) {
+			size_t end = g;
+			while (end < n && v[end].nr == v[g].nr)
+				end++;
+			bool found = false;
+			for (size_t x = g; x < end && !found && v[x].i < bi; x++)
+				for (size_t y = x + 1; y < end && !found; y++) {
+					const struct sp_rule *rx = &p->rules[v[x].i], *ry = &p->rules[v[y].i];
+					uint64_t w[6];
+					if (sp_action_equal(rx->action, ry->action) ||
+					    !sp_cond_overlap(rx->cond, rx->ncond, ry->cond, ry->ncond, bits, w))
+						continue;
+					found = true;
+					if (v[x].i < bi || (v[x].i == bi && v[y].i < bj)) {
+						bi = v[x].i, bj = v[y].i;
+						memcpy(bw, w, sizeof(bw));
+					}
+				}
+			g = end;
+		}
+		if (bi == SIZE_MAX)
+			continue;
+		const struct sp_rule *x = &p->rules[bi], *y = &p->rules[bj];
+		_cleanup_free_ char *rx = sp_rule_str(x), *ry = sp_rule_str(y);
+		struct sp_buf b = SP_BUF_INIT;
+		for (unsigned k = 0; k < 6; k++)
+			sp_buf_printf(&b, "%s0x%" PRIx64, k ? ", " : "", bw[k]);
+		_cleanup_free_ char *ws = sp_buf_steal(&b);
+		r = sp_err_set(err, -EINVAL,
+			       "ambiguous rules for \"%s\" on %s: \"%s\" and \"%s\" both match "
+			       "%s(%s) with different actions; make their conditions exclusive",
+			       x->name, sp_abi_name(abi), rx, ry, y->name, ws);
 	}
-	return 0;
+	free(v);
+	sp_name_index_release(&ix);
+	return r;
 }

@@ -319,3 +319,45 @@ char *sp_rule_str(const struct sp_rule *r)
 	}
 	return sp_buf_steal(&b);
 }
+
+static int cmp_index(const void *pa, const void *pb, void *ctx)
+{
+	const struct sp_policy *p = ctx;
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	int c = strcmp(p->rules[a].name, p->rules[b].name);
+	return c ? c : (a > b) - (a < b);
+}
+
+void sp_name_index_build(struct sp_name_index *ix, const struct sp_policy *p)
+{
+	ix->p = p;
+	ix->order = xcalloc(p->nrules + 1, sizeof(*ix->order));
+	for (size_t i = 0; i < p->nrules; i++)
+		ix->order[i] = i;
+	if (p->nrules)
+		qsort_r(ix->order, p->nrules, sizeof(*ix->order), cmp_index, (void *)(uintptr_t)p);
+}
+
+const size_t *sp_name_index_find(const struct sp_name_index *ix, const char *name, size_t *n)
+{
+	const struct sp_rule *r = ix->p->rules;
+	size_t lo = 0, hi = ix->p->nrules;
+	while (lo < hi) { /* the first whose name is >= name */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(r[ix->order[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < ix->p->nrules && !strcmp(r[ix->order[end]].name, name))
+		end++;
+	*n = end - lo;
+	return end > lo ? &ix->order[lo] : NULL;
+}
+
+void sp_name_index_release(struct sp_name_index *ix)
+{
+	free(ix->order);
+	ix->order = NULL;
+}

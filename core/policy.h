@@ -107,6 +107,16 @@ struct sp_rule {
 	char *comment;    /* provenance note, or NULL */
 };
 
+/* The most rules a policy may hold.  Every consumer ends in the kernel,
+ * which loads at most 4096 classic BPF instructions per filter
+ * (BPF_MAXINSNS; runc, crun, Podman and systemd build one filter, and so
+ * do our `c`, `bpf` and `run`), and every rule whose action differs from
+ * the default costs at least one instruction (a comparison) on each ABI
+ * that has its call: a policy with more cannot be loaded anywhere.  Readers
+ * refuse more (formats/read_util.c); it also bounds the pairwise checks
+ * among rules of one syscall (core/overlap.c). */
+#define SP_MAX_RULES 4096
+
 struct sp_policy {
 	struct sp_action def;
 	uint32_t abis;    /* sp_abi_bit() mask */
@@ -128,5 +138,27 @@ const struct sp_rule *sp_policy_find(const struct sp_policy *p, const char *name
 char *sp_rule_str(const struct sp_rule *r);
 /* The action an unconditional rule gives name, if there is one. */
 bool sp_policy_allows(const struct sp_policy *p, const char *name);
+
+/* p's rules grouped by name, for code that looks at the rules of one name
+ * many times (O(n log n) to build, O(log n) per lookup, instead of a scan
+ * of every rule per rule):
+ *
+ *     struct sp_name_index ix;
+ *     sp_name_index_build(&ix, p);
+ *     size_t n;
+ *     const size_t *idx = sp_name_index_find(&ix, "read", &n);
+ *     for (size_t k = 0; k < n; k++) ... p->rules[idx[k]] ...
+ *     sp_name_index_release(&ix);
+ *
+ * Within a name, indices are in policy order.  The index is valid while p
+ * gains or loses no rule. */
+struct sp_name_index {
+	const struct sp_policy *p;
+	size_t *order; /* rule indices by (name, index) */
+};
+void sp_name_index_build(struct sp_name_index *ix, const struct sp_policy *p);
+const size_t *sp_name_index_find(const struct sp_name_index *ix, const char *name, size_t *n);
+void sp_name_index_release(struct sp_name_index *ix);
+#define _cleanup_name_index_ __attribute__((cleanup(sp_name_index_release)))
 
 #endif

@@ -8,12 +8,15 @@
 #include "core/abi.h"
 #include "core/util.h"
 
-static bool has_uncond(const struct sp_policy *p, const char *name)
+static bool has_uncond(const struct sp_name_index *ix, const char *name)
 {
-	for (size_t i = 0; i < p->nrules; i++)
-		if (p->rules[i].ncond == 0 && !strcmp(p->rules[i].name, name) &&
-		    !sp_action_equal(p->rules[i].action, p->def))
+	size_t n;
+	const size_t *idx = sp_name_index_find(ix, name, &n);
+	for (size_t k = 0; k < n; k++) {
+		const struct sp_rule *r = &ix->p->rules[idx[k]];
+		if (r->ncond == 0 && !sp_action_equal(r->action, ix->p->def))
 			return true;
+	}
 	return false;
 }
 
@@ -80,9 +83,11 @@ void sp_out_group(const struct sp_policy *p, struct sp_out_entry **out, size_t *
 		xgrow((void **)&v, &cap, nv + 1, sizeof(*v));
 		v[nv++] = allow;
 	}
+	_cleanup_name_index_ struct sp_name_index ix;
+	sp_name_index_build(&ix, p);
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct sp_rule *r = &p->rules[i];
-		if (!r->ncond || sp_action_equal(r->action, p->def) || has_uncond(p, r->name))
+		if (!r->ncond || sp_action_equal(r->action, p->def) || has_uncond(&ix, r->name))
 			continue;
 		xgrow((void **)&v, &cap, nv + 1, sizeof(*v));
 		struct sp_out_entry *e = &v[nv++];

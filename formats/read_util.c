@@ -21,9 +21,54 @@ void sp_rd_release(struct sp_rd *c)
 	free(c->rule_where);
 	free(c->rule_soft);
 	free(c->rule_drop);
+	free(c->rule_next);
+	free(c->names);
 	c->rule_where = NULL;
 	c->rule_soft = c->rule_drop = NULL;
-	c->nrules = c->cap = 0;
+	c->rule_next = NULL;
+	c->names = NULL;
+	c->nrules = c->cap = c->nlive = c->names_cap = c->nnames = 0;
+}
+
+static size_t hash_name(const char *s)
+{
+	size_t h = 14695981039346656037u; /* FNV-1a */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot of name in c->names (empty if absent). */
+static struct sp_rd_name *name_slot(const struct sp_rd *c, const char *name)
+{
+	size_t i = hash_name(name) & (c->names_cap - 1);
+	while (c->names[i].name && strcmp(c->names[i].name, name))
+		i = (i + 1) & (c->names_cap - 1);
+	return &c->names[i];
+}
+
+/* Remembers rule i (named name) as the last of its name. */
+static void name_add(struct sp_rd *c, const char *name, size_t i)
+{
+	if ((c->nnames + 1) * 2 > c->names_cap) {
+		struct sp_rd_name *old = c->names;
+		size_t ocap = c->names_cap;
+		c->names_cap = ocap ? ocap * 2 : 64;
+		c->names = xcalloc(c->names_cap, sizeof(*c->names));
+		for (size_t k = 0; k < ocap; k++)
+			if (old[k].name)
+				*name_slot(c, old[k].name) = old[k];
+		free(old);
+	}
+	struct sp_rd_name *e = name_slot(c, name);
+	c->rule_next[i] = SIZE_MAX;
+	if (e->name) {
+		c->rule_next[e->last] = i;
+		e->last = i;
+	} else {
+		*e = (struct sp_rd_name){name, i, i};
+		c->nnames++;
+	}
 }
 
 int sp_rd_error(const struct sp_rd *c, const json_t *node, const char *where, struct sp_err *err,
@@ -188,9 +233,12 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 				   name);
 	if (sp_action_equal(action, p->def))
 		return 0;
-	for (size_t i = 0; i < p->nrules; i++) {
+	size_t first = SIZE_MAX;
+	if (c->names_cap && name_slot(c, name)->name)
+		first = name_slot(c, name)->first;
+	for (size_t i = first; i != SIZE_MAX; i = c->rule_next[i]) {
 		const struct sp_rule *o = &p->rules[i];
-		if (c->rule_drop[i] || strcmp(o->name, name))
+		if (c->rule_drop[i])
 			continue;
 		bool same_act = sp_action_equal(o->action, action);
 		bool either_soft = soft || c->rule_soft[i];
@@ -248,6 +296,7 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 			if (ncond)
 				return 0;
 			c->rule_drop[i] = true;
+			c->nlive--;
 			continue;
 		}
 		if (!same_act)
@@ -267,15 +316,24 @@ int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, con
 		if (ncond)
 			return 0; /* already allowed unconditionally */
 		c->rule_drop[i] = true;
+		c->nlive--;
 	}
+	if (c->nlive >= SP_MAX_RULES)
+		return sp_rd_error(c, node, where, err,
+				   "more than %d rules: no seccomp filter can hold them (the kernel loads at most "
+				   "4096 BPF instructions per filter and every rule needs one at least)",
+				   SP_MAX_RULES);
 	xgrow((void **)&c->rule_where, &c->cap, c->nrules + 1, sizeof(*c->rule_where));
 	c->rule_soft = xrealloc(c->rule_soft, c->cap * sizeof(*c->rule_soft));
 	c->rule_drop = xrealloc(c->rule_drop, c->cap * sizeof(*c->rule_drop));
+	c->rule_next = xrealloc(c->rule_next, c->cap * sizeof(*c->rule_next));
 	c->rule_where[c->nrules] = xstrdup(where);
 	c->rule_soft[c->nrules] = soft;
 	c->rule_drop[c->nrules] = false;
 	c->nrules++;
+	c->nlive++;
 	struct sp_rule *r = sp_policy_add_rule(p, name, action);
+	name_add(c, r->name, c->nrules - 1);
 	r->ncond = ncond;
 	if (ncond) /* cond may be NULL then, and memcpy(x, NULL, 0) is undefined */
 		memcpy(r->cond, cond, ncond * sizeof(*cond));

@@ -34,7 +34,14 @@ struct sp_rd {
 	char **rule_where;  /* per policy rule: JSON path of its entry */
 	bool *rule_soft;    /* per policy rule: its entry was conditional (includes/excludes) */
 	bool *rule_drop;    /* per policy rule: redundant, removed by sp_rd_finish() */
-	size_t nrules, cap;
+	size_t *rule_next;  /* per policy rule: the next one with its name, or SIZE_MAX */
+	size_t nrules, cap, nlive;
+	/* name -> its first and last rule (open addressing, power of two) */
+	struct sp_rd_name {
+		const char *name;
+		size_t first, last;
+	} *names;
+	size_t names_cap, nnames;
 };
 
 void sp_rd_release(struct sp_rd *c);
@@ -75,7 +82,9 @@ int sp_rd_keys(const struct sp_rd *c, json_t *obj, const char *where, const char
  * conditional rules with different actions that can match one call, a
  * conditional rule overridden by an unconditional one with another action.
  * A rule whose action equals the default action is dropped (libseccomp
- * refuses such rules; runc and crun skip them). */
+ * refuses such rules; runc and crun skip them).  More than SP_MAX_RULES
+ * rules are refused.  A rule is compared with the earlier rules of its
+ * name only. */
 int sp_rd_add_rule(struct sp_rd *c, struct sp_policy *p, const json_t *node, const char *where, bool soft,
 		   const char *name, struct sp_action action, const struct sp_cond *cond, uint8_t ncond,
 		   const char *comment, struct sp_err *err);

@@ -74,10 +74,12 @@ fail:
 
 /* Whether another rule for rule's name on abi allows every call rule
  * does, unconditionally, with the same action. */
-static bool covered(const struct sp_policy *p, const struct sp_rule *rule, enum sp_abi abi)
+static bool covered(const struct sp_name_index *ix, const struct sp_rule *rule, enum sp_abi abi)
 {
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct sp_rule *o = &p->rules[i];
+	size_t n;
+	const size_t *idx = sp_name_index_find(ix, rule->name, &n);
+	for (size_t k = 0; k < n; k++) {
+		const struct sp_rule *o = &ix->p->rules[idx[k]];
 		if (!o->ncond && (!o->abis || (o->abis & sp_abi_bit(abi))) && !strcmp(o->name, rule->name) &&
 		    sp_action_equal(o->action, rule->action))
 			return true;
@@ -168,6 +170,8 @@ int sp_compile_ctx(const struct sp_policy *p, const struct sp_compile_opts *o, s
 	if (ra < 0)
 		return sp_err_prefix(err, "compile");
 
+	_cleanup_name_index_ struct sp_name_index ix;
+	sp_name_index_build(&ix, p);
 	_cleanup_ctx_ scmp_filter_ctx all = NULL;
 	for (int a = 0; a < SP_ABI_COUNT; a++) {
 		if (!(abis & sp_abi_bit((enum sp_abi)a)))
@@ -197,7 +201,7 @@ int sp_compile_ctx(const struct sp_policy *p, const struct sp_compile_opts *o, s
 			 * same action adds nothing (readers already drop it), and
 			 * libseccomp 2.5.4 leaks its tree nodes when it folds one
 			 * into the other (found by tests/fuzz/fuzz_bpf_emit). */
-			if (rule->ncond && covered(p, rule, (enum sp_abi)a))
+			if (rule->ncond && covered(&ix, rule, (enum sp_abi)a))
 				continue;
 			if ((r = add_rule(one, ai, rule, err)) < 0)
 				return r;

@@ -64,7 +64,8 @@ badinput_case() {
 # gen_input NAME FILE: the generated inputs of the table (@gen:NAME), in the
 # shapes that used to cost minutes or gigabytes: nesting 200,000 deep (JSON,
 # YAML flow, YAML block by indentation and by "- - -"), a 60 MiB scalar,
-# 2,000,000 keys, and files of exactly 64 MiB (the size limit).
+# 2,000,000 keys, files of exactly 64 MiB (the size limit), and profiles
+# with 4,097 to 400,000 rules for one syscall.
 gen_input() {
 	python3 - "$1" "$2" <<'PY'
 import sys
@@ -108,6 +109,12 @@ elif name == "size64.json":
     pad64("[", "0,", "0]")
 elif name == "size64.yaml":
     pad64("", "- 0\n", "\n")
+elif name.startswith("rules") and name.endswith(".json"):
+    # conditional read rules, one per value of argument 0
+    n = {"rules4097.json": 4097, "rules40k.json": 40000, "rules400k.json": 400000}[name]
+    w('{"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [', ",".join(
+        '{"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": %d, "op": "SCMP_CMP_EQ"}]}' % i
+        for i in range(n)), "]}")
 elif name == "size64-spaces.json":
     pad64('{"defaultAction": "SCMP_ACT_NOPE", "syscalls": [', " ", "]}")
 else:

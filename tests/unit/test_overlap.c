@@ -8,6 +8,7 @@
 
 #include "core/abi.h"
 #include "core/overlap.h"
+#include "core/util.h"
 #include "tests/unit/unit.h"
 
 static bool holds(const struct sp_cond *c, uint64_t x, uint64_t width)
@@ -189,6 +190,63 @@ START_TEST(policy_check)
 }
 END_TEST
 
+/* Rules are compared by syscall number after sorting: the pair reported is
+ * still the first in policy order, and rules of other names, numbers or
+ * equal actions are never paired. */
+START_TEST(policy_check_grouped)
+{
+	struct sp_err err = {0};
+	struct sp_action kill = {SP_ACT_KILL_PROCESS, 0};
+	struct sp_policy *p = sp_policy_new(sp_action_errno(EPERM));
+	p->abis = sp_abi_bit(SP_ABI_X86_64);
+	rule(p, "write", sp_action_allow(), (struct sp_cond){0, SP_CMP_EQ, 1, 0});
+	rule(p, "read", sp_action_allow(), (struct sp_cond){0, SP_CMP_EQ, 1, 0});
+	rule(p, "read", kill, (struct sp_cond){0, SP_CMP_GE, 1, 0});
+	rule(p, "write", kill, (struct sp_cond){0, SP_CMP_GE, 0, 0});
+	ck_assert_int_eq(sp_policy_check_ambiguous(p, p->abis, p->def, &err), -EINVAL);
+	/* write (rules 0 and 3) comes first in the policy, read (1, 2) by number */
+	ck_assert_msg(strstr(err.msg, "\"write\" on x86_64") && strstr(err.msg, "write(0x1,"), "%s", err.msg);
+	sp_policy_free(p);
+
+	/* SP_MAX_RULES rules of one number, one action: no pair to check; one
+	 * more rule with another action meets the one it overlaps */
+	p = sp_policy_new(sp_action_errno(EPERM));
+	p->abis = sp_abi_bit(SP_ABI_X86_64);
+	for (uint64_t v = 0; v < SP_MAX_RULES - 1; v++)
+		rule(p, "read", sp_action_allow(), (struct sp_cond){0, SP_CMP_EQ, v * 3, 0});
+	ck_assert_int_eq(sp_policy_check_ambiguous(p, p->abis, p->def, &err), 0);
+	rule(p, "read", kill, (struct sp_cond){0, SP_CMP_EQ, 3 * 4000, 0});
+	ck_assert_int_eq(sp_policy_check_ambiguous(p, p->abis, p->def, &err), -EINVAL);
+	ck_assert_msg(strstr(err.msg, "allow if arg0 == 0x2ee0") && strstr(err.msg, "read(0x2ee0,"), "%s", err.msg);
+	sp_policy_free(p);
+}
+END_TEST
+
+START_TEST(name_index)
+{
+	struct sp_policy *p = sp_policy_new(sp_action_errno(EPERM));
+	const char *names[] = {"write", "read", "close", "read", "write", "read"};
+	for (size_t i = 0; i < SP_ARRAY_SIZE(names); i++)
+		sp_policy_add_rule(p, names[i], sp_action_allow());
+	struct sp_name_index ix;
+	sp_name_index_build(&ix, p);
+	size_t n = 99;
+	const size_t *idx = sp_name_index_find(&ix, "read", &n);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(idx[0], 1);
+	ck_assert_uint_eq(idx[1], 3);
+	ck_assert_uint_eq(idx[2], 5);
+	idx = sp_name_index_find(&ix, "close", &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(idx[0], 2);
+	ck_assert_ptr_null(sp_name_index_find(&ix, "open", &n));
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(sp_name_index_find(&ix, "zzz", &n));
+	sp_name_index_release(&ix);
+	sp_policy_free(p);
+}
+END_TEST
+
 static Suite *overlap_suite(void)
 {
 	Suite *s = suite_create("overlap");
@@ -197,6 +255,8 @@ static Suite *overlap_suite(void)
 	tcase_add_test(tc, solver_matches_brute_force);
 	tcase_add_test(tc, solver_large_values);
 	tcase_add_test(tc, policy_check);
+	tcase_add_test(tc, policy_check_grouped);
+	tcase_add_test(tc, name_index);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 
 #include "core/abi.h"
 #include "core/policy.h"
+#include "core/util.h"
 #include "formats/format.h"
 #include "formats/json_util.h"
 #include "formats/read.h"
@@ -131,6 +132,35 @@ START_TEST(docker_conditions)
 	ck_assert(sp_policy_allows(p, "clone"));
 	ck_assert(sp_policy_allows(p, "ptrace")); /* kernel 3.10 < 4.8 but the cap includes it */
 	sp_policy_free(p);
+}
+END_TEST
+
+/* n conditional read rules, one in 64 trapped and the others allowed, plus a
+ * rule equal to the default (dropped, so not counted). */
+static char *many_rules(size_t n)
+{
+	struct sp_buf b = SP_BUF_INIT;
+	sp_buf_puts(&b, "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"write\"], "
+			"\"action\": \"SCMP_ACT_ERRNO\"}");
+	for (size_t i = 0; i < n; i++)
+		sp_buf_printf(&b,
+			      ", {\"names\": [\"read\"], \"action\": \"%s\", \"args\": [{\"index\": 0, "
+			      "\"value\": %zu, \"op\": \"SCMP_CMP_EQ\"}]}",
+			      i % 64 ? "SCMP_ACT_ALLOW" : "SCMP_ACT_TRAP", i);
+	sp_buf_puts(&b, "]}");
+	return sp_buf_steal(&b);
+}
+
+START_TEST(rule_limit)
+{
+	char *at = many_rules(SP_MAX_RULES), *over = many_rules(SP_MAX_RULES + 1);
+	struct sp_policy *p = rd_ok(sp_fmt_oci_read, at, NULL);
+	ck_assert_uint_eq(p->nrules, SP_MAX_RULES);
+	sp_policy_free(p);
+	rd_fail(sp_fmt_oci_read, over, "$.syscalls[4097].names[0]: more than 4096 rules",
+		"the kernel loads at most 4096 BPF instructions per filter");
+	free(at);
+	free(over);
 }
 END_TEST
 
@@ -479,6 +509,7 @@ static Suite *readers_suite(void)
 	tcase_add_test(tc, docker_basic);
 	tcase_add_test(tc, docker_conditions);
 	tcase_add_test(tc, docker_errors);
+	tcase_add_test(tc, rule_limit);
 	tcase_add_test(tc, oci_bare_and_config);
 	tcase_add_test(tc, k8s_yaml_and_json);
 	tcase_add_test(tc, yaml_beats_and_policy);
