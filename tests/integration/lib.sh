@@ -10,13 +10,46 @@
 # passes when the function returns 0, is skipped when it calls
 # `skip "reason"` (exit 77), and fails otherwise; its output is shown only
 # on failure.  Helpers below fail with a message naming what differed.
+#
+# No process may outlive its case: each case runs under build/helpers/
+# subreaper (see tests/helpers/subreaper.c), to which everything the case
+# orphans is re-parented, daemons included; what is still alive when the
+# case has ended turns it into a FAIL naming those processes, which are then
+# killed.  A case that starts something in the background stops it on every
+# path itself: `spawned PID...` does that from an EXIT trap.
 
 SP=${SP_BIN:?SP_BIN must point at the seccomp-profile binary}
 HELPERS=${SP_BUILD:?SP_BUILD must point at the build directory}/helpers
 TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 : "${SP_RESULTS:=/dev/null}"
 
+REAPER=$HELPERS/subreaper
+[ -x "$REAPER" ] || { echo "lib.sh: $REAPER is missing: run 'make helpers'" >&2; exit 1; }
+
 skip() { echo "SKIP: $*" >&2; exit 77; }
+# need_cmd CMD...: skip unless every CMD is installed (`make deps` installs them).
+need_cmd() {
+	local c
+	for c; do command -v "$c" >/dev/null || skip "'$c' is not installed (make deps installs it)"; done
+}
+# spawned PID...: these background jobs of the case's shell are killed
+# (SIGKILL) and waited for when the case exits, whichever way it exits.
+# Only jobs still running are signalled (`jobs -p`): the PID of one already
+# waited for may belong to another process by then.  What they started
+# themselves dies with them (EXITKILL, a parent-death signal) or is caught
+# by the subreaper.  A case with its own EXIT trap calls sp_kill_spawned.
+spawned() {
+	SP_SPAWNED="${SP_SPAWNED-} $*"
+	trap sp_kill_spawned EXIT
+}
+sp_kill_spawned() {
+	local p j
+	for j in $(jobs -p); do
+		for p in ${SP_SPAWNED-}; do
+			[ "$j" != "$p" ] || { kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
+		done
+	done
+}
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # assert_status WANT CMD...: run CMD, require exit status WANT.
@@ -81,16 +114,23 @@ need_i386() {
 }
 
 tcase() {
-	local name=$1 fn=$2 rc=0 out
+	local name=$1 fn=$2 rc=0 out left
 	T=$(mktemp -d /tmp/sp-it.XXXXXX)
 	out=$T.log
-	( cd "$T" && set -e && export T && timeout --kill-after=5 "${SP_TCASE_TIMEOUT:-120}" \
+	left=$T.left
+	( cd "$T" && set -e && export T && "$REAPER" "$left" timeout --kill-after=5 "${SP_TCASE_TIMEOUT:-120}" \
 		bash -c "set -e; $(declare -f); $(declare -p SP HELPERS TESTS_DIR T 2>/dev/null); $fn" ) >"$out" 2>&1 || rc=$?
+	if [ -s "$left" ]; then
+		echo "FAIL $name (left processes behind, killed: $(paste -sd';' "$left"))" | tee -a "$SP_RESULTS"
+		sed 's/^/  | /' "$out" | tail -40
+		rm -rf "$T" "$out" "$left"
+		return
+	fi
 	case $rc in
 	0)  echo "PASS $name" | tee -a "$SP_RESULTS" ;;
 	77) echo "SKIP $name ($(grep '^SKIP:' "$out" | tail -1 | cut -c7-))" | tee -a "$SP_RESULTS" ;;
 	124|137) echo "FAIL $name (timed out)" | tee -a "$SP_RESULTS"; sed 's/^/  | /' "$out" | tail -40 ;;
 	*)  echo "FAIL $name (exit $rc)" | tee -a "$SP_RESULTS"; sed 's/^/  | /' "$out" | tail -40 ;;
 	esac
-	rm -rf "$T" "$out"
+	rm -rf "$T" "$out" "$left"
 }

@@ -7,10 +7,23 @@ export SP_RESULTS
 SP_RESULTS=$(mktemp /tmp/sp-results.XXXXXX)
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=("$here"/t_*.sh)
+# No test may leave a process behind.  Each case runs under a child
+# subreaper (lib.sh's tcase); each file does too, for what a file starts
+# outside its cases.  A subreaper, unlike a process group or session,
+# also gets what escaped with setsid or a daemon's double fork, and needs
+# no privilege (a cgroup would need root or delegation).
+reaper=${SP_BUILD:?SP_BUILD must point at the build directory}/helpers/subreaper
+[ -x "$reaper" ] || { echo "run.sh: $reaper is missing: run 'make helpers'" >&2; exit 1; }
+left=$(mktemp /tmp/sp-left.XXXXXX)
 for f in "${files[@]}"; do
 	echo "== $(basename "$f")"
-	bash "$f"
+	"$reaper" "$left" bash "$f"
+	if [ -s "$left" ]; then
+		echo "FAIL $(basename "$f"): left processes behind outside its cases, killed: $(paste -sd';' "$left")" |
+			tee -a "$SP_RESULTS"
+	fi
 done
+rm -f "$left"
 pass=$(grep -c '^PASS' "$SP_RESULTS")
 fail=$(grep -c '^FAIL' "$SP_RESULTS")
 skip=$(grep -c '^SKIP' "$SP_RESULTS")

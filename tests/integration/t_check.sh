@@ -124,9 +124,11 @@ t_check_foreign_abi() {
 tcase "check: calls on an ABI the profile does not name are reported, not killed" t_check_foreign_abi
 
 t_check_interrupted() {
+	need_cmd pgrep
 	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >a.json
 	"$SP" check --profile a.json -- sleep 60 2>err &
 	local c=$! rc=0
+	spawned $c
 	for _ in $(seq 1 200); do pgrep -P $c >/dev/null && break; sleep 0.05; done
 	pgrep -P $c >/dev/null || fail "the workload never started"
 	kill -TERM $c

@@ -12,6 +12,7 @@
 start_wait() {
 	"$SP" record "$@" -o "$T/w.json" -- "$HELPERS/fault_wait" "$T/ready" 2>"$T/rec.err" &
 	rec=$!
+	spawned $rec
 	for i in $(seq 1 400); do [ -s "$T/ready" ] && break; sleep 0.05; done
 	[ -s "$T/ready" ] || fail "the workload did not start: $(cat "$T/rec.err")"
 	w=$(cat "$T/ready")

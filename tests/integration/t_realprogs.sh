@@ -167,6 +167,7 @@ redis_session() {
 	local port=$1; shift
 	"$@" >"$T/server.out" 2>&1 &
 	local pid=$! up=0 rc=0
+	spawned $pid
 	for _ in $(seq 1 150); do
 		if port_open "$port"; then up=1; break; fi
 		kill -0 $pid 2>/dev/null || break

@@ -14,10 +14,12 @@ state_of() { awk '{ sub(/.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null; }
 t_attach_detach() {
 	"$HELPERS/rec_spin" "$T/stop" 3 >spin.out &
 	local victim=$!
+	spawned $victim
 	wait_for spin.out
 	until grep -q ready spin.out; do sleep 0.05; done
 	"$SP" -v record -p "$victim" -o att.json 2>rec.err &
 	local rec=$!
+	spawned $rec
 	# -v on a non-terminal: a status line per second; wait for calls
 	until grep -Eq '[1-9][0-9]* syscalls' rec.err; do
 		kill -0 $rec 2>/dev/null || { cat rec.err; fail "recorder died"; }
@@ -51,9 +53,11 @@ tcase "attach to a multi-threaded process, SIGINT detaches, it keeps running" t_
 t_attach_until_exit() {
 	"$HELPERS/rec_spin" "$T/stop" 2 >spin.out &
 	local victim=$!
+	spawned $victim
 	until grep -q ready spin.out 2>/dev/null; do sleep 0.05; done
 	"$SP" -v record -p "$victim" -o att.json 2>rec.err &
 	local rec=$!
+	spawned $rec
 	until grep -Eq '[1-9][0-9]* syscalls' rec.err; do sleep 0.1; done
 	touch "$T/stop"
 	wait $rec || fail "recorder exited $?"
@@ -73,9 +77,11 @@ t_attach_errors() {
 	# a process already traced: EPERM with the hint
 	"$HELPERS/rec_spin" "$T/stop" 1 >spin.out &
 	local victim=$!
+	spawned $victim
 	until grep -q ready spin.out 2>/dev/null; do sleep 0.05; done
 	"$SP" -v record -p $victim -o a.json 2>first.err &
 	local first=$!
+	spawned $first
 	# attached (and its SIGINT handler installed) once it reports calls
 	until grep -Eq '[1-9][0-9]* syscalls' first.err; do sleep 0.1; done
 	assert_status 2 "$SP" record -p $victim -o b.json
@@ -89,10 +95,12 @@ t_attach_errors() {
 tcase "attach errors: no such PID, bad PID, already traced (EPERM hint)" t_attach_errors
 
 t_sigint_launch() {
+	need_cmd pgrep
 	for mode in "" --no-seccomp; do
 		rm -f int.json
 		"$SP" -v record $mode -o int.json -- "$HELPERS/rec_count" 1 2 100000000 2>rec.err &
 		local rec=$!
+		spawned $rec
 		until grep -Eq '[1-9][0-9]* syscalls' rec.err; do sleep 0.1; done
 		local w
 		w=$(pgrep -P $rec) || fail "no workload"
@@ -109,6 +117,7 @@ t_sigint_launch() {
 	# SIGTERM too, and with -c the table is still printed
 	"$SP" -v record -c -o term.json -- "$HELPERS/rec_misc" sleep 20000 2>err &
 	rec=$!
+	spawned $rec
 	until grep -Eq '[1-9][0-9]* syscalls' err; do sleep 0.1; done
 	kill -TERM $rec
 	rc=0; wait $rec || rc=$?
@@ -119,10 +128,12 @@ t_sigint_launch() {
 tcase "SIGINT/SIGTERM to the recorder: valid incomplete recording, workload ended" t_sigint_launch
 
 t_sigkill_recorder() {
+	need_cmd pgrep
 	# EXITKILL: a SIGKILLed recorder takes the workload with it, and
 	# leaves no partial output file
 	"$SP" -v record -o k.json -- "$HELPERS/rec_misc" sleep 20000 2>rec.err &
 	local rec=$!
+	spawned $rec
 	until grep -Eq '[1-9][0-9]* syscalls' rec.err; do sleep 0.1; done
 	local w
 	w=$(pgrep -P $rec) || fail "no workload"

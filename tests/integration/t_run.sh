@@ -128,6 +128,7 @@ t_run_skip_unknown() {
 tcase "run/check --skip-unknown: unknown names are skipped with a warning, the rest enforced" t_run_skip_unknown
 
 t_run_compile_guard() {
+	need_cmd pgrep
 	# libseccomp 2.5.4 loops forever on this rule pair for aarch64
 	# (tests/fuzz/libseccomp-hang.txt): the compile runs in a worker that is
 	# stopped after SECCOMP_PROFILE_COMPILE_TIMEOUT seconds.
@@ -153,6 +154,7 @@ JSON
 	# killing the caller takes the compiler with it (no orphan left looping)
 	SECCOMP_PROFILE_COMPILE_TIMEOUT=60 "$SP" run --profile hang.json -- touch ran 2>/dev/null &
 	local parent=$! child="" i
+	spawned $parent
 	for i in $(seq 1 50); do
 		child=$(pgrep -P "$parent" || true)
 		[ -z "$child" ] || break

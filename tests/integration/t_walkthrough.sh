@@ -7,6 +7,7 @@
 t_walkthrough() {
 	command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null ||
 		skip "redis-server/redis-tools not installed"
+	need_cmd pgrep
 	mkdir bin
 	ln -s "$SP" bin/seccomp-profile
 	export PATH=$T/bin:$PATH
