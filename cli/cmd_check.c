@@ -405,6 +405,11 @@ int cmd_check(int argc, char **argv)
 		}
 		goto out;
 	}
+	{
+		_cleanup_free_ char *subject = xasprintf("'%s'", profile);
+		sp_cli_warn_io_uring(p, po.rec, subject,
+				     "check can neither see nor report what the command submits through io_uring");
+	}
 	bool cond;
 	struct sp_action ex = sp_cli_policy_action(p, p->def, "execve", sp_abi_native(), &cond);
 	chk.skip_launch_execve = cond || ex.kind == SP_ACT_ALLOW || ex.kind == SP_ACT_LOG;

@@ -12,18 +12,21 @@
 #include "cli/input.h"
 #include "cli/output.h"
 #include "cli/unseen.h"
+#include "cli/run_common.h"
 #include "core/abi.h"
+#include "core/log.h"
 #include "core/util.h"
 #include "formats/format.h"
 #include "generator/generate.h"
 #include "generator/merge.h"
 #include "generator/risk.h"
+#include "generator/uring.h"
 
 static void generate_usage(void)
 {
 	printf("Usage: " SP_PROG " generate [-f FORMAT] [-o FILE] [--default-action ACTION] [--arch ABI]...\n"
 	       "                [--no-required] [--runtime any|runc|crun|bwrap|none] [--explain]\n"
-	       "                [--args] [--add-unseen CLASSES] INPUT...\n"
+	       "                [--args] [--add-unseen CLASSES] [--deny-io-uring] INPUT...\n"
 	       "\n"
 	       "Turns recordings (several are merged: their union) into an allow-list policy.\n"
 	       "Inputs may also be policy files (docker, oci, k8s, yaml): they are taken as\n"
@@ -59,6 +62,10 @@ static void generate_usage(void)
 	       "                          medium, high, all; comma-separated) that the recorded\n"
 	       "                          executables can reach but the recording never saw (see\n"
 	       "                          '" SP_PROG " unseen'); marked as added by analysis\n"
+	       "      --deny-io-uring     answer io_uring_setup, io_uring_enter and io_uring_register\n"
+	       "                          with ENOSYS: seccomp cannot filter what a program submits\n"
+	       "                          through io_uring, so a profile that allows it allows\n"
+	       "                          every io_uring operation (a warning says so otherwise)\n"
 	       "  -h, --help              show this help\n"
 	       "\n"
 	       "Exit status: 0 success, 1 the output could not be written, 2 usage error, bad\n"
@@ -88,9 +95,44 @@ static void add_runtime_to_policies(struct sp_policy *p, const char *sel)
 	sp_gen_add_runtime(p, sel);
 }
 
+/* After a profile was written: io_uring lets programs do what seccomp
+ * cannot see (generator/uring.h).  pol is the policy written, or NULL to
+ * build it again from rec. */
+static void warn_io_uring(const struct sp_recording *rec, const struct sp_gen_opts *gen,
+			  const struct sp_policy *pol)
+{
+	struct sp_policy *built = NULL;
+	struct sp_err err = {0};
+	if (!pol && sp_generate(rec, gen, &built, &err) == 0)
+		pol = built;
+	if (pol)
+		sp_cli_warn_io_uring(pol, rec, "the profile",
+				     "they pass whatever the profile says about system calls; 'generate "
+				     "--deny-io-uring' answers the io_uring calls with ENOSYS instead (Docker's "
+				     "default profile has denied io_uring since 2023)");
+	sp_policy_free(built);
+	const struct sp_recording_uring *u = rec ? &rec->meta.io_uring : NULL;
+	if (gen->deny_io_uring && u && u->used) {
+		_cleanup_free_ char *ops = sp_cli_uring_ops(u);
+		sp_warn("the recorded program used io_uring%s%s%s: with --deny-io-uring its io_uring_setup fails "
+			"with ENOSYS, and it works under this profile only if it falls back to system calls the "
+			"profile allows",
+			u->nops ? " (opcodes " : "", u->nops ? ops : "", u->nops ? ")" : "");
+	}
+}
+
 int cmd_generate(int argc, char **argv)
 {
-	enum { OPT_DEFAULT = 256, OPT_ARCH, OPT_NO_REQUIRED, OPT_RUNTIME, OPT_EXPLAIN, OPT_ARGS, OPT_ADD_UNSEEN };
+	enum {
+		OPT_DEFAULT = 256,
+		OPT_ARCH,
+		OPT_NO_REQUIRED,
+		OPT_RUNTIME,
+		OPT_EXPLAIN,
+		OPT_ARGS,
+		OPT_ADD_UNSEEN,
+		OPT_DENY_IO_URING,
+	};
 	static const struct option longopts[] = {
 		SP_CLI_COMMON_LONGOPTS,
 		{"format", required_argument, NULL, 'f'},
@@ -102,6 +144,7 @@ int cmd_generate(int argc, char **argv)
 		{"explain", no_argument, NULL, OPT_EXPLAIN},
 		{"args", no_argument, NULL, OPT_ARGS},
 		{"add-unseen", required_argument, NULL, OPT_ADD_UNSEEN},
+		{"deny-io-uring", no_argument, NULL, OPT_DENY_IO_URING},
 		{NULL, 0, NULL, 0},
 	};
 	const char *format = "docker", *output = "-";
@@ -159,6 +202,9 @@ int cmd_generate(int argc, char **argv)
 		case OPT_ADD_UNSEEN:
 			if (sp_risk_parse_set(optarg, &unseen_mask, &err) < 0)
 				return sp_cli_usage("generate", "--add-unseen: %s", err.msg);
+			break;
+		case OPT_DENY_IO_URING:
+			gen.deny_io_uring = true;
 			break;
 		default:
 			return sp_cli_usage_hint("generate");
@@ -257,6 +303,8 @@ int cmd_generate(int argc, char **argv)
 		if (sp_cli_write_output(output, format, merged, &gen, &wo, &err) < 0)
 			status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE
 											  : SP_EXIT_FAIL);
+		else if (strcmp(format, "recording"))
+			warn_io_uring(merged, &gen, NULL);
 		goto out;
 	}
 	if (!strcmp(format, "recording")) {
@@ -280,8 +328,12 @@ int cmd_generate(int argc, char **argv)
 		sp_policy_free(pols);
 		pols = p;
 	}
+	if (gen.deny_io_uring)
+		sp_gen_uring_deny(pols);
 	if (sp_cli_write_policy(output, format, pols, &wo, &err) < 0)
 		status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE : SP_EXIT_FAIL);
+	else
+		warn_io_uring(nrec ? merged : NULL, &gen, pols);
 out:
 	sp_cli_unseen_release(&unseen);
 	sp_policy_free(pols);

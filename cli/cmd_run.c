@@ -180,6 +180,13 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	struct sp_action def = co.override_default ? co.def : p->def;
+	{
+		struct sp_policy view = *p; /* as enforced: --mode replaces the default */
+		view.def = def;
+		_cleanup_free_ char *subject = xasprintf("'%s'", profile);
+		sp_cli_warn_io_uring(&view, po.rec, subject,
+				     "what the command submits through io_uring is not restricted by it");
+	}
 	if (sp_cli_check_execve(p, def, profile, cmd[0], &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;

@@ -13,6 +13,7 @@
 #include "core/util.h"
 #include "formats/bpf_emit.h"
 #include "formats/read.h"
+#include "generator/uring.h"
 #include "generator/verify.h"
 
 int sp_cli_caps_add(struct sp_cli_caps *c, const char *name)
@@ -105,16 +106,51 @@ int sp_cli_profile_opt(struct sp_cli_profile_opts *po, int c, const char *arg, c
 	return 0;
 }
 
-int sp_cli_profile_load(const struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err)
+int sp_cli_profile_load(struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err)
 {
 	struct sp_read_opts ro = {.caps = (const char *const *)po->caps.names, .skip_unknown = po->skip_unknown};
 	struct sp_cli_load_opts lo = {.read = &ro};
-	return sp_cli_load_policy_ex(po->profile, &lo, out, NULL, err);
+	return sp_cli_load_policy_ex(po->profile, &lo, out, &po->rec, err);
 }
 
 void sp_cli_profile_release(struct sp_cli_profile_opts *po)
 {
 	sp_cli_caps_release(&po->caps);
+	sp_recording_free(po->rec);
+	po->rec = NULL;
+}
+
+char *sp_cli_uring_ops(const struct sp_recording_uring *u)
+{
+	struct sp_buf b = SP_BUF_INIT;
+	for (size_t i = 0; i < u->nops; i++)
+		sp_buf_printf(&b, "%s%s", i ? ", " : "", u->ops[i]);
+	return sp_buf_steal(&b);
+}
+
+bool sp_cli_warn_io_uring(const struct sp_policy *p, const struct sp_recording *rec, const char *subject,
+			  const char *consequence)
+{
+	uint32_t m = sp_gen_uring_allowed(p);
+	if (!m)
+		return false;
+	char names[96];
+	sp_warn("%s allows %s: seccomp cannot filter the operations a program submits through io_uring "
+		"(open, mkdir, socket, connect, ...); %s",
+		subject, sp_gen_uring_list(m, names, sizeof(names)), consequence);
+	const struct sp_recording_uring *u = rec ? &rec->meta.io_uring : NULL;
+	if (!u || !u->used)
+		return true;
+	_cleanup_free_ char *ops = sp_cli_uring_ops(u);
+	const char *why = u->sqpoll ? "an SQPOLL ring submits without io_uring_enter"
+				    : "some submissions could not be read";
+	if (!u->nops)
+		sp_warn("io_uring was used while recording, but its opcodes could not be read (%s)", why);
+	else if (!u->ops_complete)
+		sp_warn("io_uring opcodes seen while recording: %s (more may have gone unseen: %s)", ops, why);
+	else
+		sp_warn("io_uring opcodes seen while recording: %s", ops);
+	return true;
 }
 
 int sp_cli_compile_timeout(unsigned *ms)

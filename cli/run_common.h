@@ -18,6 +18,7 @@
 
 #include "core/err.h"
 #include "core/policy.h"
+#include "core/recording.h"
 #include "generator/compile.h"
 
 /* --cap values, normalised to "CAP_NAME", NULL-terminated. */
@@ -39,6 +40,7 @@ struct sp_cli_profile_opts {
 	const char *profile;
 	struct sp_cli_caps caps;
 	bool skip_unknown;
+	struct sp_recording *rec; /* set by sp_cli_profile_load() when the profile was a recording */
 };
 enum { SP_CLI_OPT_CAP = 0x200, SP_CLI_OPT_SKIP_UNKNOWN };
 #define SP_CLI_PROFILE_LONGOPTS                                                                      \
@@ -47,9 +49,20 @@ enum { SP_CLI_OPT_CAP = 0x200, SP_CLI_OPT_SKIP_UNKNOWN };
 /* 1 when c was one of the profile options (handled), 0 when it was not,
  * -1 after printing a usage error for a bad value (the command returns 2). */
 int sp_cli_profile_opt(struct sp_cli_profile_opts *po, int c, const char *arg, const char *cmd);
-/* Reads po->profile (any format we read) with its caps and skip_unknown. */
-int sp_cli_profile_load(const struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err);
+/* Reads po->profile (any format we read) with its caps and skip_unknown;
+ * keeps the recording in po->rec when it was one. */
+int sp_cli_profile_load(struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err);
 void sp_cli_profile_release(struct sp_cli_profile_opts *po);
+
+/* When p lets io_uring through (generator/uring.h), warns that seccomp
+ * cannot filter what is submitted through it: "warning: SUBJECT allows
+ * io_uring_setup, ...: seccomp cannot filter ...; CONSEQUENCE", then the
+ * opcodes rec (may be NULL) saw.  Returns true when it warned. */
+bool sp_cli_warn_io_uring(const struct sp_policy *p, const struct sp_recording *rec, const char *subject,
+			  const char *consequence);
+
+/* "MKDIRAT, NOP": the opcodes of u, malloc'ed. */
+char *sp_cli_uring_ops(const struct sp_recording_uring *u);
 
 /* Refuses what cannot be enforced by a process on its own: a rule that
  * needs a SCMP_ACT_NOTIFY listener. */

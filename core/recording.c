@@ -96,6 +96,9 @@ void sp_recording_free(struct sp_recording *rec)
 		free(m->escaped[i]);
 	free(m->escaped);
 	sp_container_meta_free(m->container);
+	for (size_t i = 0; i < m->io_uring.nops; i++)
+		free(m->io_uring.ops[i]);
+	free(m->io_uring.ops);
 	free(rec);
 }
 
@@ -299,24 +302,40 @@ bool sp_sysc_add_site(struct sp_sysc *s, struct sp_callsite *site)
 	return true;
 }
 
-void sp_recording_add_exe(struct sp_recording *rec, const char *path)
+bool sp_strset_add(char ***v, size_t *n, const char *s)
 {
-	struct sp_recording_meta *m = &rec->meta;
-	size_t lo = 0, hi = m->nexecutables;
+	size_t lo = 0, hi = *n;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
-		int c = strcmp(m->executables[mid], path);
+		int c = strcmp((*v)[mid], s);
 		if (!c)
-			return;
+			return false;
 		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	m->executables = xrealloc(m->executables, (m->nexecutables + 1) * sizeof(char *));
-	memmove(&m->executables[lo + 1], &m->executables[lo], (m->nexecutables - lo) * sizeof(char *));
-	m->executables[lo] = xstrdup(path);
-	m->nexecutables++;
+	*v = xrealloc(*v, (*n + 1) * sizeof(char *));
+	memmove(&(*v)[lo + 1], &(*v)[lo], (*n - lo) * sizeof(char *));
+	(*v)[lo] = xstrdup(s);
+	(*n)++;
+	return true;
+}
+
+void sp_recording_add_exe(struct sp_recording *rec, const char *path)
+{
+	sp_strset_add(&rec->meta.executables, &rec->meta.nexecutables, path);
+}
+
+void sp_recording_uring_merge(struct sp_recording_uring *dst, const struct sp_recording_uring *src)
+{
+	if (!src->used)
+		return;
+	dst->ops_complete = (dst->used ? dst->ops_complete : true) && src->ops_complete;
+	dst->used = true;
+	dst->sqpoll |= src->sqpoll;
+	for (size_t i = 0; i < src->nops; i++)
+		sp_strset_add(&dst->ops, &dst->nops, src->ops[i]);
 }
 
 static void copy_site(struct sp_callsite *dst, const struct sp_callsite *src)
@@ -377,6 +396,7 @@ void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src
 	dst->meta.threads += src->meta.threads;
 	dst->meta.duration_ns += src->meta.duration_ns;
 	dst->meta.lost_events += src->meta.lost_events;
+	sp_recording_uring_merge(&dst->meta.io_uring, &src->meta.io_uring);
 	if (!src->meta.complete)
 		dst->meta.complete = false;
 }

@@ -103,6 +103,18 @@ struct sp_container_meta {
 	char *observed_from; /* from which point on calls were seen */
 };
 
+/* io_uring (meta.io_uring): operations submitted through a ring are done
+ * by the kernel without a system call per operation, so neither seccomp
+ * nor the syscall table above sees them.  The tracer names the opcodes
+ * pending in the submission queue at each io_uring_enter (tracer/uring.c). */
+struct sp_recording_uring {
+	bool used;          /* io_uring_setup, _enter or _register was called */
+	bool sqpoll;        /* a ring was set up with IORING_SETUP_SQPOLL */
+	bool ops_complete;  /* the opcodes of every submission were read */
+	char **ops;         /* opcode names ("NOP", "MKDIRAT"), sorted, unique */
+	size_t nops;
+};
+
 struct sp_recording_meta {
 	char *tool_version;
 	char **command; /* NULL-terminated argv of the workload (launch mode) */
@@ -134,6 +146,7 @@ struct sp_recording_meta {
 	 * recording; generate still adds the format's runtime list by default
 	 * so that the profile also starts under the other runtimes. */
 	struct sp_container_meta *container;
+	struct sp_recording_uring io_uring;
 };
 
 struct sp_recording {
@@ -172,6 +185,12 @@ bool sp_callsite_equal(const struct sp_callsite *a, const struct sp_callsite *b)
 
 /* Adds path to meta.executables (kept sorted, unique). */
 void sp_recording_add_exe(struct sp_recording *rec, const char *path);
+/* Adds s (copied) to the sorted, unique string array *v of *n elements;
+ * returns true if it was new. */
+bool sp_strset_add(char ***v, size_t *n, const char *s);
+/* Adds meta.io_uring of src to dst's: opcodes unioned, sqpoll or-ed,
+ * ops_complete and-ed over the runs that used io_uring. */
+void sp_recording_uring_merge(struct sp_recording_uring *dst, const struct sp_recording_uring *src);
 
 /* Merges src into dst: sums counts, unions errors, sites and argument sets,
  * adds runs_seen and meta.runs, unions executables.  dst's other metadata

@@ -155,6 +155,15 @@ int sp_recording_write(FILE *out, const struct sp_recording *rec, struct sp_err 
 		json_object_set_new(co, "observed_from", jstr_or_null(k->observed_from));
 		json_object_set_new(meta, "container", co);
 	}
+	/* Only runs that used io_uring have it: older readers of the
+	 * recordings of other runs see no new key. */
+	if (m->io_uring.used) {
+		json_t *uring = json_object();
+		json_object_set_new(uring, "opcodes", jstrv(m->io_uring.ops, m->io_uring.nops));
+		json_object_set_new(uring, "opcodes_complete", json_boolean(m->io_uring.ops_complete));
+		json_object_set_new(uring, "sqpoll", json_boolean(m->io_uring.sqpoll));
+		json_object_set_new(meta, "io_uring", uring);
+	}
 	json_object_set_new(root, "meta", meta);
 
 	json_t *abis = json_object();
@@ -208,7 +217,7 @@ static int dup_str(const struct sp_jctx *c, json_t *o, const char *where, const 
 static const char *const meta_keys[] = {
 	"tool_version", "command", "attached", "executables", "kernel", "machine", "libc", "start_time",
 	"duration_ns", "exit_status", "exit_signal", "processes", "threads", "complete", "incomplete_reason",
-	"tracing", "tracing_note", "backend", "lost_events", "baseline", "runs", "sources", "escaped", "container", NULL,
+	"tracing", "tracing_note", "backend", "lost_events", "baseline", "runs", "sources", "escaped", "container", "io_uring", NULL,
 };
 
 static const char *const container_keys[] = {
@@ -231,6 +240,36 @@ static int read_container(const struct sp_jctx *c, json_t *meta, struct sp_recor
 	    (r = dup_str(c, o, w, "hostname", &k->hostname, err)) < 0 ||
 	    (r = dup_str(c, o, w, "observed_from", &k->observed_from, err)) < 0)
 		return r;
+	return 0;
+}
+
+static const char *const uring_keys[] = {"opcodes", "opcodes_complete", "sqpoll", NULL};
+
+/* meta.io_uring: null/absent (no io_uring call), or what was seen. */
+static int read_uring(const struct sp_jctx *c, json_t *meta, struct sp_recording_uring *u, struct sp_err *err)
+{
+	const char *w = "$.meta.io_uring";
+	json_t *o = NULL, *a = NULL;
+	int r = sp_json_get_container(c, meta, "$.meta", "io_uring", false, JSON_OBJECT, &o, err);
+	if (r < 0 || !o)
+		return r;
+	if ((r = sp_json_check_keys(c, o, w, uring_keys, err)) < 0)
+		return r;
+	u->used = true;
+	u->ops_complete = true;
+	if ((r = sp_json_get_bool(c, o, w, "opcodes_complete", false, &u->ops_complete, err)) < 0 ||
+	    (r = sp_json_get_bool(c, o, w, "sqpoll", false, &u->sqpoll, err)) < 0 ||
+	    (r = sp_json_get_container(c, o, w, "opcodes", false, JSON_ARRAY, &a, err)) < 0)
+		return r;
+	if (a) {
+		char **v = NULL;
+		size_t n = 0;
+		if ((r = read_strv(c, a, "$.meta.io_uring.opcodes", &v, &n, err)) < 0)
+			return r;
+		for (size_t i = 0; i < n; i++)
+			sp_strset_add(&u->ops, &u->nops, v[i]);
+		sp_strv_free(v);
+	}
 	return 0;
 }
 
@@ -285,7 +324,7 @@ static int read_meta(const struct sp_jctx *c, json_t *meta, struct sp_recording 
 		return r;
 	if (a && (r = read_strv(c, a, "$.meta.escaped", &m->escaped, &m->nescaped, err)) < 0)
 		return r;
-	if ((r = read_container(c, meta, m, err)) < 0)
+	if ((r = read_container(c, meta, m, err)) < 0 || (r = read_uring(c, meta, &m->io_uring, err)) < 0)
 		return r;
 	a = NULL;
 	if ((r = sp_json_get_container(c, meta, w, "attached", false, JSON_ARRAY, &a, err)) < 0)

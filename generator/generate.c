@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "generator/args.h"
+#include "generator/uring.h"
 
 /* Syscalls every program may make on paths a short recording can miss:
  *  - restart_syscall: the kernel restarts an interrupted nanosleep/poll...
@@ -419,6 +420,8 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 	for (size_t i = 0; i < p->nrules; i++)
 		if (p->rules[i].abis == p->abis)
 			p->rules[i].abis = 0;
+	if (o->deny_io_uring)
+		sp_gen_uring_deny(p);
 
 	int r = validate(p, err);
 	if (r < 0) {

@@ -30,7 +30,9 @@
  *   comment "added by analysis, not observed: ...");
  * - clone3 -> ERRNO(ENOSYS) when clone3 is not allowed and the default
  *   denies: glibc treats EPERM from clone3 as fatal but falls back to clone
- *   on ENOSYS (SP_ORIGIN_ENOSYS).
+ *   on ENOSYS (SP_ORIGIN_ENOSYS);
+ * - deny_io_uring: io_uring_setup/enter/register -> ERRNO(ENOSYS), whatever
+ *   was observed (sp_gen_uring_deny(), SP_ORIGIN_ENOSYS).
  *
  * Syscalls whose number libseccomp cannot name (newer than the library) can
  * not be written in any policy format: they are reported with sp_warn() and
@@ -65,6 +67,7 @@ struct sp_gen_opts {
 	bool args;              /* argument rules (issue 7 hooks in here) */
 	const struct sp_gen_extra *extra; /* added by analysis */
 	size_t nextra;
+	bool deny_io_uring;     /* io_uring calls -> ERRNO(ENOSYS) (generator/uring.h) */
 };
 
 /* The defaults: default action errno EPERM, nothing else set.  (A zeroed

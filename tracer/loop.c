@@ -49,6 +49,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "tracer/args.h"
+#include "tracer/uring.h"
 #include "tracer/internal.h"
 #include "tracer/regs.h"
 
@@ -123,6 +124,9 @@ static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, u
 	 * (clone3's struct, socketcall's array) can be read. */
 	if (args)
 		sp_args_record(t->rec, s, abi, args, tk->pid);
+	/* io_uring: name the operations about to be submitted (tracer/uring.c) */
+	if (args && s->name && !strncmp(s->name, "io_uring_", 9))
+		sp_uring_on_call(t->rec, s->name, args, tk->pid);
 	if (t->o->exit_stops)
 		tk->t_entry = sp_now_ns();
 }
