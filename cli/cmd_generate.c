@@ -95,6 +95,18 @@ static void add_runtime_to_policies(struct sp_policy *p, const char *sel)
 	sp_gen_add_runtime(p, sel);
 }
 
+/* What the recordings say they may have missed: executables that ran
+ * without their setuid/setgid/file-capability privileges under the
+ * recorder (tracer/privexec.c), repeated so that whoever turns the
+ * recording into a profile hears of it. */
+static void warn_recording(const struct sp_recording *rec)
+{
+	for (size_t i = 0; rec && i < rec->meta.nunfaithful; i++)
+		sp_warn("'%s' ran without its privileges while recording: %s; the profile may lack what it does "
+			"with them",
+			rec->meta.unfaithful[i].path, rec->meta.unfaithful[i].reason);
+}
+
 /* After a profile was written: io_uring lets programs do what seccomp
  * cannot see (generator/uring.h).  pol is the policy written, or NULL to
  * build it again from rec. */
@@ -299,6 +311,7 @@ int cmd_generate(int argc, char **argv)
 		gen.extra = unseen.v;
 		gen.nextra = unseen.n;
 	}
+	warn_recording(wo.rec);
 	if (!pols) {
 		if (sp_cli_write_output(output, format, merged, &gen, &wo, &err) < 0)
 			status = sp_cli_fail(&err, err.code == -EINVAL || err.code == -E2BIG ? SP_EXIT_USAGE

@@ -99,6 +99,11 @@ void sp_recording_free(struct sp_recording *rec)
 	for (size_t i = 0; i < m->io_uring.nops; i++)
 		free(m->io_uring.ops[i]);
 	free(m->io_uring.ops);
+	for (size_t i = 0; i < m->nunfaithful; i++) {
+		free(m->unfaithful[i].path);
+		free(m->unfaithful[i].reason);
+	}
+	free(m->unfaithful);
 	free(rec);
 }
 
@@ -327,6 +332,26 @@ void sp_recording_add_exe(struct sp_recording *rec, const char *path)
 	sp_strset_add(&rec->meta.executables, &rec->meta.nexecutables, path);
 }
 
+bool sp_recording_add_unfaithful(struct sp_recording *rec, const char *path, const char *reason)
+{
+	struct sp_recording_meta *m = &rec->meta;
+	size_t at = 0;
+	for (; at < m->nunfaithful; at++) {
+		int c = strcmp(m->unfaithful[at].path, path);
+		if (!c)
+			c = strcmp(m->unfaithful[at].reason, reason);
+		if (!c)
+			return false;
+		if (c > 0)
+			break;
+	}
+	m->unfaithful = xrealloc(m->unfaithful, (m->nunfaithful + 1) * sizeof(*m->unfaithful));
+	memmove(&m->unfaithful[at + 1], &m->unfaithful[at], (m->nunfaithful - at) * sizeof(*m->unfaithful));
+	m->unfaithful[at] = (struct sp_unfaithful_exec){xstrdup(path), xstrdup(reason)};
+	m->nunfaithful++;
+	return true;
+}
+
 void sp_recording_uring_merge(struct sp_recording_uring *dst, const struct sp_recording_uring *src)
 {
 	if (!src->used)
@@ -397,6 +422,8 @@ void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src
 	dst->meta.duration_ns += src->meta.duration_ns;
 	dst->meta.lost_events += src->meta.lost_events;
 	sp_recording_uring_merge(&dst->meta.io_uring, &src->meta.io_uring);
+	for (size_t i = 0; i < src->meta.nunfaithful; i++)
+		sp_recording_add_unfaithful(dst, src->meta.unfaithful[i].path, src->meta.unfaithful[i].reason);
 	if (!src->meta.complete)
 		dst->meta.complete = false;
 }

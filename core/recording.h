@@ -115,6 +115,14 @@ struct sp_recording_uring {
 	size_t nops;
 };
 
+/* An executable whose setuid/setgid bits or file capabilities the kernel
+ * did not apply because it ran under the recorder (meta.unfaithful_execs):
+ * the run may differ from one without the recorder. */
+struct sp_unfaithful_exec {
+	char *path;
+	char *reason;
+};
+
 struct sp_recording_meta {
 	char *tool_version;
 	char **command; /* NULL-terminated argv of the workload (launch mode) */
@@ -147,6 +155,8 @@ struct sp_recording_meta {
 	 * so that the profile also starts under the other runtimes. */
 	struct sp_container_meta *container;
 	struct sp_recording_uring io_uring;
+	struct sp_unfaithful_exec *unfaithful; /* sorted by path, reason; unique */
+	size_t nunfaithful;
 };
 
 struct sp_recording {
@@ -188,6 +198,9 @@ void sp_recording_add_exe(struct sp_recording *rec, const char *path);
 /* Adds s (copied) to the sorted, unique string array *v of *n elements;
  * returns true if it was new. */
 bool sp_strset_add(char ***v, size_t *n, const char *s);
+/* Adds (path, reason) to meta.unfaithful_execs unless present; returns
+ * true if it was new. */
+bool sp_recording_add_unfaithful(struct sp_recording *rec, const char *path, const char *reason);
 /* Adds meta.io_uring of src to dst's: opcodes unioned, sqpoll or-ed,
  * ops_complete and-ed over the runs that used io_uring. */
 void sp_recording_uring_merge(struct sp_recording_uring *dst, const struct sp_recording_uring *src);

@@ -164,6 +164,16 @@ int sp_recording_write(FILE *out, const struct sp_recording *rec, struct sp_err 
 		json_object_set_new(uring, "sqpoll", json_boolean(m->io_uring.sqpoll));
 		json_object_set_new(meta, "io_uring", uring);
 	}
+	if (m->nunfaithful) {
+		json_t *unf = json_array();
+		for (size_t i = 0; i < m->nunfaithful; i++) {
+			json_t *e = json_object();
+			json_object_set_new(e, "path", json_string(m->unfaithful[i].path));
+			json_object_set_new(e, "reason", json_string(m->unfaithful[i].reason));
+			json_array_append_new(unf, e);
+		}
+		json_object_set_new(meta, "unfaithful_execs", unf);
+	}
 	json_object_set_new(root, "meta", meta);
 
 	json_t *abis = json_object();
@@ -217,7 +227,7 @@ static int dup_str(const struct sp_jctx *c, json_t *o, const char *where, const 
 static const char *const meta_keys[] = {
 	"tool_version", "command", "attached", "executables", "kernel", "machine", "libc", "start_time",
 	"duration_ns", "exit_status", "exit_signal", "processes", "threads", "complete", "incomplete_reason",
-	"tracing", "tracing_note", "backend", "lost_events", "baseline", "runs", "sources", "escaped", "container", "io_uring", NULL,
+	"tracing", "tracing_note", "backend", "lost_events", "baseline", "runs", "sources", "escaped", "container", "io_uring", "unfaithful_execs", NULL,
 };
 
 static const char *const container_keys[] = {
@@ -240,6 +250,31 @@ static int read_container(const struct sp_jctx *c, json_t *meta, struct sp_recor
 	    (r = dup_str(c, o, w, "hostname", &k->hostname, err)) < 0 ||
 	    (r = dup_str(c, o, w, "observed_from", &k->observed_from, err)) < 0)
 		return r;
+	return 0;
+}
+
+static const char *const unfaithful_keys[] = {"path", "reason", NULL};
+
+/* meta.unfaithful_execs: [{"path": ..., "reason": ...}]; absent = none. */
+static int read_unfaithful(const struct sp_jctx *c, json_t *meta, struct sp_recording *rec, struct sp_err *err)
+{
+	json_t *a = NULL;
+	int r = sp_json_get_container(c, meta, "$.meta", "unfaithful_execs", false, JSON_ARRAY, &a, err);
+	if (r < 0 || !a)
+		return r;
+	for (size_t i = 0; i < json_array_size(a); i++) {
+		json_t *e = json_array_get(a, i);
+		char where[64];
+		snprintf(where, sizeof(where), "$.meta.unfaithful_execs[%zu]", i);
+		const char *path = NULL, *reason = NULL;
+		if (!json_is_object(e))
+			return sp_json_error(c, where, err, "expected an object");
+		if ((r = sp_json_check_keys(c, e, where, unfaithful_keys, err)) < 0 ||
+		    (r = sp_json_get_str(c, e, where, "path", true, &path, err)) < 0 ||
+		    (r = sp_json_get_str(c, e, where, "reason", true, &reason, err)) < 0)
+			return r;
+		sp_recording_add_unfaithful(rec, path, reason);
+	}
 	return 0;
 }
 
@@ -324,7 +359,8 @@ static int read_meta(const struct sp_jctx *c, json_t *meta, struct sp_recording 
 		return r;
 	if (a && (r = read_strv(c, a, "$.meta.escaped", &m->escaped, &m->nescaped, err)) < 0)
 		return r;
-	if ((r = read_container(c, meta, m, err)) < 0 || (r = read_uring(c, meta, &m->io_uring, err)) < 0)
+	if ((r = read_container(c, meta, m, err)) < 0 || (r = read_uring(c, meta, &m->io_uring, err)) < 0 ||
+	    (r = read_unfaithful(c, meta, rec, err)) < 0)
 		return r;
 	a = NULL;
 	if ((r = sp_json_get_container(c, meta, w, "attached", false, JSON_ARRAY, &a, err)) < 0)

@@ -19,6 +19,7 @@
 #include <sys/utsname.h>
 
 #include "core/abi.h"
+#include "core/caps.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "formats/json_util.h"
@@ -41,16 +42,6 @@ static const char *const go_arches[] = {
 	"mipsel64n32", "mips3l64n32", "loongarch64", "loong64", "parisc", "parisc64", NULL,
 };
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL",
-	"CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE",
-	"CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE",
-	"CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT",
-	"CAP_SYS_NICE", "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-	"CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
-	"CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE", NULL,
-};
 
 static const char *const seccomp_flags[] = {
 	"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
@@ -67,7 +58,7 @@ static bool in_list(const char *s, const char *const *list)
 
 bool sp_fmt_cap_known(const char *name)
 {
-	return name && in_list(name, cap_names);
+	return sp_cap_from_name(name) >= 0;
 }
 
 /* The system the profile is evaluated for. */

@@ -49,6 +49,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "tracer/args.h"
+#include "tracer/privexec.h"
 #include "tracer/uring.h"
 #include "tracer/internal.h"
 #include "tracer/regs.h"
@@ -329,6 +330,9 @@ static void on_exec(struct sp_tracer *t, struct sp_task *tk)
 	char *exe = sp_proc_exe(tk->pid);
 	if (t->o->stack_depth > 0)
 		sp_callsites_on_exec(t, tk, (pid_t)former != tk->pid ? (pid_t)former : 0, exe);
+	/* setuid/setgid/file capabilities withheld under the recorder
+	 * (tracer/privexec.c); our launcher set no_new_privs in seccomp mode */
+	sp_privexec_check(t->rec, tk->pid, exe, !t->attach && t->seccomp);
 	if (exe) {
 		sp_recording_add_exe(t->rec, exe);
 		free(exe);
