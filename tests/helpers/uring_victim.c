@@ -6,12 +6,15 @@
  *   uring_victim mkdir DIR    IORING_OP_MKDIRAT: creates DIR
  *   uring_victim socket       IORING_OP_SOCKET: a UDP socket
  *   uring_victim two DIR      NOP and MKDIRAT in one io_uring_enter
+ *   uring_victim sqpoll       one NOP on an IORING_SETUP_SQPOLL ring: a
+ *                             kernel thread submits it, enter only waits
  *
  * Prints "op=RESULT" per completion (the CQE's res: >= 0 success, else
  * -errno) and exits 0 when every operation succeeded, 1 when one failed,
  * 3 when io_uring_setup itself failed (ENOSYS/EPERM: io_uring is off). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <linux/io_uring.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,10 +32,12 @@ struct ring {
 	struct io_uring_cqe *cqes;
 };
 
-static int ring_init(struct ring *r)
+static int ring_init(struct ring *r, unsigned flags)
 {
 	struct io_uring_params p;
 	memset(&p, 0, sizeof(p));
+	p.flags = flags;
+	p.sq_thread_idle = 1000;
 	r->fd = (int)syscall(__NR_io_uring_setup, 4, &p);
 	if (r->fd < 0)
 		return -1;
@@ -75,14 +80,15 @@ int main(int argc, char **argv)
 		return 2;
 	const char *mode = argv[1];
 	struct ring r;
-	if (ring_init(&r) < 0) {
+	bool sqpoll = !strcmp(mode, "sqpoll");
+	if (ring_init(&r, sqpoll ? IORING_SETUP_SQPOLL : 0) < 0) {
 		printf("io_uring_setup: %s\n", strerror(errno));
 		return 3;
 	}
 	unsigned n = 0;
 	/* The SQE is filled before the tail store makes it visible; with a
 	 * single thread and no SQPOLL the kernel reads it only in enter. */
-	if (!strcmp(mode, "nop") || !strcmp(mode, "two")) {
+	if (!strcmp(mode, "nop") || !strcmp(mode, "two") || sqpoll) {
 		struct io_uring_sqe *sqe = ring_push(&r);
 		sqe->opcode = IORING_OP_NOP;
 		sqe->user_data = IORING_OP_NOP;
@@ -107,7 +113,11 @@ int main(int argc, char **argv)
 	}
 	if (!n)
 		return 2;
-	if (syscall(__NR_io_uring_enter, r.fd, n, n, IORING_ENTER_GETEVENTS, NULL, 0) < 0) {
+	/* SQPOLL: the kernel thread picks the SQE up by itself; enter with
+	 * nothing to submit only waits for the completion (and wakes the
+	 * thread should it sleep) */
+	if (syscall(__NR_io_uring_enter, r.fd, sqpoll ? 0 : n, n,
+		    IORING_ENTER_GETEVENTS | (sqpoll ? IORING_ENTER_SQ_WAKEUP : 0), NULL, 0) < 0) {
 		printf("io_uring_enter: %s\n", strerror(errno));
 		return 1;
 	}

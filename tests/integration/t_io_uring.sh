@@ -26,6 +26,16 @@ t_record_opcodes() {
 		"$SP" record $mode -o two.json -- "$HELPERS/uring_victim" two "$T/d$mode" >/dev/null
 		[ "$(uring two.json '["opcodes"]')" = "['MKDIRAT', 'NOP']" ] || fail "$mode two: $(uring two.json '')"
 	done
+	# SQPOLL: a kernel thread submits, unseen: the list says it is incomplete
+	if "$HELPERS/uring_victim" sqpoll >sq.out 2>&1; then
+		"$SP" record -o sq.json -- "$HELPERS/uring_victim" sqpoll >/dev/null
+		[ "$(uring sq.json '["sqpoll"]')" = True ] || fail "sqpoll: $(uring sq.json '')"
+		[ "$(uring sq.json '["opcodes_complete"]')" = False ] || fail "sqpoll: complete"
+		"$SP" generate -o sq.prof sq.json 2>sq.err
+		assert_contains sq.err "an SQPOLL ring submits without io_uring_enter"
+	else
+		echo "SQPOLL rings are refused here: $(cat sq.out)" >&2
+	fi
 	# a run without io_uring says so with null
 	"$SP" record -o true.json -- /bin/true
 	[ "$(meta true.json 'm.get("io_uring")')" = None ] || fail "io_uring without io_uring: $(meta true.json 'm.get("io_uring")')"
