@@ -29,7 +29,7 @@ privexec_setup() {
 	grep -q "raw=ok" <(nobody "$T/fcap") || fail "cap_net_raw not honoured without the recorder: $(nobody "$T/fcap")"
 }
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
-unfaithful() { meta "$1" '"\n".join(e["path"] + " | " + e["reason"] for e in m["unfaithful_execs"])'; }
+unfaithful() { meta "$1" '"\n".join(e["path"] + " | " + e["reason"] for e in m.get("unfaithful_execs", []))'; }
 
 t_unprivileged() {
 	privexec_setup
