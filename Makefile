@@ -46,6 +46,22 @@ Q := @
 say = @printf '  %-8s %s\n' $(1) $(2);
 endif
 
+# ---- `make deps GOAL...` ----------------------------------------------------
+# This Makefile asks pkg-config and the compiler what is installed while it
+# is read, before any recipe runs, so `deps` on the same command line as a
+# goal that builds would come too late.  Then deps runs first, alone, and
+# the other goals run in a second make that reads this file again after
+# the install (command-line variables and -j travel in MAKEFLAGS).
+SP_AFTER_DEPS := $(filter-out deps,$(MAKECMDGOALS))
+ifneq ($(and $(filter deps,$(MAKECMDGOALS)),$(SP_AFTER_DEPS)),)
+.PHONY: deps $(SP_AFTER_DEPS)
+deps:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory $(SP_AFTER_DEPS)
+$(SP_AFTER_DEPS): deps
+	@:
+else
+
 # ---- dependencies (pkg-config name : Debian package) ----------------------
 DEP_PKGS := libseccomp:libseccomp-dev jansson:libjansson-dev libunwind-ptrace:libunwind-dev \
             libunwind-generic:libunwind-dev yaml-0.1:libyaml-dev libelf:libelf-dev capstone:libcapstone-dev
@@ -367,3 +383,5 @@ help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+
+endif # make deps GOAL...
