@@ -52,6 +52,18 @@ sp_kill_spawned() {
 }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+# in_private_mounts FN: runs the case function FN (again) in a private mount
+# namespace, where its mounts neither reach the machine's mount table nor
+# outlive the case; FN tells the second run by SP_PRIVATE_MOUNTS=1.
+# Skips where no mount namespace can be made (not root, say).
+in_private_mounts() {
+	local err
+	err=$(unshare -m --propagation private true 2>&1) ||
+		skip "cannot make a private mount namespace (needs root): ${err:-unshare failed}"
+	SP_PRIVATE_MOUNTS=1 unshare -m --propagation private \
+		bash -c "set -e; $(declare -f); $(declare -p SP HELPERS TESTS_DIR T); $1"
+}
+
 # assert_status WANT CMD...: run CMD, require exit status WANT.
 assert_status() {
 	local want=$1; shift
