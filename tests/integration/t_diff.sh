@@ -46,9 +46,10 @@ t_diff_text() {
 	# no colour when not a terminal, and never with NO_COLOR
 	! grep -q $'\033' out || fail "colour in a pipe"
 	if command -v script >/dev/null; then
-		script -qec "$SP diff a.json b.json" /dev/null >tty.out || true
+		# (a terminal that can show colour, whatever the caller's is)
+		env -u NO_COLOR TERM=xterm script -qec "$SP diff a.json b.json" /dev/null >tty.out || true
 		grep -q $'\033\[' tty.out || fail "no colour on a terminal"
-		NO_COLOR=1 script -qec "$SP diff a.json b.json" /dev/null >tty.out || true
+		NO_COLOR=1 TERM=xterm script -qec "$SP diff a.json b.json" /dev/null >tty.out || true
 		! grep -q $'\033\[' tty.out || fail "colour despite NO_COLOR"
 	fi
 	"$SP" diff a.json a.json >same
