@@ -4,6 +4,7 @@
 #   make deps             install build/test dependencies (Debian/Ubuntu, apt-get)
 #   make deps-abis        also what check-abis needs (QEMU, cross compilers, arm64 -dev)
 #   make check            unit tests (Check), then integration tests
+#   make check-fresh      README's Quick start verbatim in a new Debian 12 root (root, mmdebstrap)
 #   make bench            benchmarks against strace and native runs (BENCH_RUNS=N, ...)
 #   make bench-quick      every benchmark once at reduced size (smoke test)
 #   make check-abis       the ABI tests on real kernels in QEMU (i386, x32, aarch64, arm32)
@@ -69,7 +70,7 @@ TEST_PKGS := check:check
 
 # Missing dependencies stop the build with one line naming the package.
 # Targets that need no compiler skip the probe.
-NODEP_GOALS := deps deps-abis clean format uninstall help
+NODEP_GOALS := deps deps-abis clean format uninstall help check-fresh
 ifeq ($(filter-out $(NODEP_GOALS),$(or $(MAKECMDGOALS),all)),)
 else
 define need_pkg
@@ -164,7 +165,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC     ?= clang
 FUZZ_FLAGS  ?= -max_len=65536 -timeout=20 -rss_limit_mb=2048 -print_final_stats=1
 
-.PHONY: all deps deps-abis check check-abis abis-bins unit integration helpers bench bench-quick fuzz fuzz-replay fuzz-bins install uninstall clean format help
+.PHONY: all deps deps-abis check check-abis check-fresh abis-bins unit integration helpers bench bench-quick fuzz fuzz-replay fuzz-bins install uninstall clean format help
 # The fuzz objects are reached only through pattern rules: keep them.
 .SECONDARY: $(FUZZ_OBJ)
 .DEFAULT_GOAL := all
@@ -343,6 +344,10 @@ abis-bins: $(ABIS_BINS)
 
 check-abis: abis-bins
 	$(Q)tests/abis/run
+# The README's Quick start, verbatim, as root in a new Debian 12 root made
+# by mmdebstrap from a clean clone of HEAD (scripts/check-fresh says how).
+check-fresh:
+	$(Q)scripts/check-fresh
 
 # Regenerates the golden files of every writer (tests/golden/cases) after an
 # intended output change; review the diff before committing.
