@@ -113,8 +113,15 @@ PY
 		fail "rt_sigsuspend not reported via sigsuspend for dash: $(grep rt_sigsuspend "$T/names")"
 	grep -qP '^getsockopt\tgetsockopt@libc\.so\.6\t/usr/bin/redis-cli$' "$T/names" ||
 		fail "getsockopt not reported via getsockopt for redis-cli: $(grep getsockopt "$T/names")"
-	grep -qP '^clock_nanosleep\t[a-z_]+@libc\.so\.6\t/usr/bin/sleep$' "$T/names" ||
-		fail "clock_nanosleep not reported for sleep: $(grep clock_nanosleep "$T/names")"
+	# sleep runs only when the server was not up at the first look: then
+	# it is the one to name; else another program that sleeps through libc.
+	if grep -q '"/usr/bin/sleep"' "$T/lucky.json"; then
+		grep -qP '^clock_nanosleep\t[a-z_]+@libc\.so\.6\t/usr/bin/sleep$' "$T/names" ||
+			fail "clock_nanosleep not reported for sleep: $(grep clock_nanosleep "$T/names")"
+	else
+		grep -qP '^clock_nanosleep\t[a-z_]*sleep@libc\.so\.6\t' "$T/names" ||
+			fail "clock_nanosleep not reported via a libc sleep: $(grep clock_nanosleep "$T/names")"
+	fi
 	grep -qE '^  rt_sigsuspend +low +via sigsuspend@libc.so.6$' "$T/u.txt" || fail "text report lacks rt_sigsuspend"
 	grep -qE '^  observed [0-9]+, reachable [0-9]+, coverage [0-9]+/[0-9]+ ' "$T/u.txt" || fail "no summary line"
 
