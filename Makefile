@@ -304,7 +304,8 @@ ABIS_VICTIMS := rc_victim drift_victim rec_count rec_misc rec_exec fault_untrace
 ABIS_CROSS   := aarch64-linux-gnu-
 ABIS_ARM32   := arm-linux-gnueabihf-
 ABIS_CROSS_PKG_CONFIG := env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig $(PKG_CONFIG)
-STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs $(PKGS) 2>/dev/null)
+# libbpf first: it needs libelf and libz, which the others may also list.
+STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs $(if $(filter yes,$(HAVE_EBPF)),libbpf) $(PKGS) 2>/dev/null)
 ABIS_X86 := build/abis/x86_64
 ABIS_ARM := build/abis/aarch64
 ABIS_BINS := $(ABIS_X86)/seccomp-profile $(ABIS_ARM)/seccomp-profile \
