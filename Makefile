@@ -284,7 +284,7 @@ deps-abis:
 	@scripts/install-deps --abis
 
 # The analysis suite reads a victim (tests/helpers/unseen_victim.c).
-unit: $(UNIT_BIN) build/helpers/unseen_victim $(if $(HAVE_M32),build/helpers/unseen_victim-m32)
+unit: $(UNIT_BIN) build/helpers/unseen_victim build/helpers/fault_many $(if $(HAVE_M32),build/helpers/unseen_victim-m32)
 	$(Q)SP_HELPERS=$(abspath build/helpers) $(UNIT_BIN)
 
 integration: $(BIN) helpers

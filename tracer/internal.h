@@ -61,7 +61,9 @@ struct sp_tracer {
 	bool no_callsite;    /* counting the launcher's execve: no call site */
 };
 
-/* tasks.c */
+/* tasks.c: an open-addressing table.  A pointer it returns is valid only
+ * until the next sp_task_add() (which may grow and rehash the table) or
+ * sp_task_del() (which shifts entries back): keep the pid, find it again. */
 struct sp_task *sp_task_find(struct sp_tracer *t, pid_t pid);
 struct sp_task *sp_task_add(struct sp_tracer *t, pid_t pid);
 void sp_task_del(struct sp_tracer *t, pid_t pid);

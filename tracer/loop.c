@@ -277,7 +277,10 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 
 /* A new task reported by its parent's PTRACE_EVENT_{FORK,VFORK,CLONE}.
  * Its own first stop (PTRACE_EVENT_STOP) may have been reaped already:
- * then it is in the table, uncounted. */
+ * then it is in the table, uncounted.  Adding it may move every entry of
+ * the table (tasks.c grows it): the caller's parent pointer is stale
+ * afterwards, and a restart through it would go to whatever pid the freed
+ * memory holds, leaving the parent stopped for ever. */
 static void on_new_child(struct sp_tracer *t, struct sp_task *parent, enum sp_ev ev)
 {
 	unsigned long msg = 0;
@@ -425,10 +428,16 @@ static void dispatch(struct sp_tracer *t, const struct event *e)
 		return;
 	case SP_EV_FORK:
 	case SP_EV_VFORK:
-	case SP_EV_CLONE:
+	case SP_EV_CLONE: {
+		/* Adding the child may grow the task table and move every
+		 * entry: tk is stale afterwards, find the parent again. */
+		pid_t parent = tk->pid;
 		on_new_child(t, tk, ev);
-		restart(t, tk, 0);
+		tk = sp_task_find(t, parent);
+		if (tk)
+			restart(t, tk, 0);
 		return;
+	}
 	case SP_EV_EXEC:
 		on_exec(t, tk);
 		return;
