@@ -376,10 +376,18 @@ static int pidfd_open_(pid_t pid)
 
 /* SIGKILLs every process that has a task in the workload.  The task
  * storage map cannot be listed from user space, so every process of the
- * machine is looked up in it by pidfd; called again while tasks remain
- * (a fork may race with the scan). */
+ * machine is looked up in it by pidfd; tasks created but not yet adopted
+ * are the keys of `born` (a tid: kill() on any thread's id signals its
+ * whole process).  Called again while tasks remain (a fork may race with
+ * the scan). */
 static void kill_workload(struct run *r)
 {
+	int bfd = bpf_map__fd(r->skel->maps.born);
+	uint32_t tid, next;
+	for (bool first = true; bpf_map_get_next_key(bfd, first ? NULL : &tid, &next) == 0; first = false) {
+		tid = next;
+		kill((pid_t)tid, SIGKILL);
+	}
 	int fd = bpf_map__fd(r->skel->maps.tasks);
 	DIR *d = opendir("/proc");
 	if (!d)

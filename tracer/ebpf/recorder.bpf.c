@@ -10,10 +10,26 @@
  * A task belongs to it when it has an entry in the task-local storage map
  * `tasks`.  The loader creates the first entry for its launched child (key:
  * a pidfd) while that child waits on a pipe, before it calls execve; every
- * task that a workload task creates gets one in sched_process_fork (threads
- * and processes alike: fork, vfork, clone, clone3, CLONE_UNTRACED too), and
- * the entry dies with its task.  `live` counts the workload's tasks that
- * have not yet exited; when it drops to zero the loader is told (EV_GONE).
+ * task that a workload task creates (threads and processes alike: fork,
+ * vfork, clone, clone3, CLONE_UNTRACED too) is put in `born` by
+ * sched_process_fork and moves to `tasks` the first time it runs one of
+ * these programs (adopt()); the entry dies with its task.  `live` counts
+ * the workload's tasks that have not yet exited; when it drops to zero the
+ * loader is told (EV_GONE).
+ *
+ * Why raw tracepoints (raw_tp) and not BTF-typed ones (tp_btf): a tp_btf
+ * program is loaded against the BTF id of its tracepoint in the kernel's
+ * BTF, which libbpf finds by parsing the whole of /sys/kernel/btf/vmlinux
+ * (some 5 MB and 100,000 types: ~45 ms, more than the whole recording of a
+ * short workload costs).  raw_tp programs need no such id, and the CO-RE
+ * relocations below are resolved against a small BTF file that holds only
+ * the fields they touch (tracer/ebpf/minbtf.c), so the common start-up
+ * never parses the kernel's BTF.  The price: a raw_tp program gets its
+ * arguments as plain numbers, so kernel memory behind them is read with
+ * BPF_CORE_READ (bpf_probe_read_kernel), and the task-storage helpers,
+ * which want a typed task pointer, can only be given the current task
+ * (bpf_get_current_task_btf(), typed by the kernel itself).  The child of
+ * sched_process_fork is not the current task, hence `born`.
  *
  * What is recorded: at raw_syscalls:sys_enter, per (executable, arch, nr),
  * the number of calls (per-CPU hash: no atomics); with exit_stops (-c), at
@@ -57,6 +73,19 @@ struct {
 	__type(key, int);
 	__type(value, struct sp_bpf_task);
 } tasks SEC(".maps");
+
+/* Tasks created by workload tasks that have not run since (key: tid; value:
+ * the image they run, their parent's).  nborn counts them, so that the
+ * other tasks of the machine, at each of their calls, pay one load and not
+ * a hash lookup. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, SP_BPF_MAX_BORN);
+	__type(key, __u32);
+	__type(value, struct sp_bpf_exe);
+} born SEC(".maps");
+__s64 nborn = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -130,6 +159,30 @@ static __always_inline struct sp_bpf_event *event_new(__u32 type)
 	return e;
 }
 
+/* The state of the current task when it belongs to the workload, else
+ * NULL.  A task that a workload task created is adopted here, by itself,
+ * the first time it gets this far: its tid is in `born` from
+ * sched_process_fork, which runs before the child can run at all
+ * (kernel_clone calls it before wake_up_new_task), and the child is
+ * alive, so its tid names nobody else. */
+static __always_inline struct sp_bpf_task *task_state(struct task_struct *task)
+{
+	struct sp_bpf_task *ts = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (ts || !nborn)
+		return ts;
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sp_bpf_exe *exe = bpf_map_lookup_elem(&born, &tid);
+	if (!exe)
+		return NULL;
+	struct sp_bpf_task init = {.exe = *exe};
+	ts = bpf_task_storage_get(&tasks, task, &init, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (bpf_map_delete_elem(&born, &tid) == 0)
+		__sync_fetch_and_add(&nborn, -1);
+	if (!ts)
+		count_lost(SP_BPF_LOST_MAP);
+	return ts;
+}
+
 /* The ABI of the current call.  On x86_64 a 32-bit call (int 0x80,
  * sysenter, 32-bit syscall) sets TS_COMPAT in thread_info.status at entry
  * (syscall_32_enter) and the flag is cleared only on the way back to user
@@ -142,7 +195,8 @@ static __always_inline struct sp_bpf_event *event_new(__u32 type)
 static __always_inline __u32 call_arch(struct task_struct *task)
 {
 #if defined(__TARGET_ARCH_x86)
-	if (bpf_core_field_exists(task->thread_info.status) && (task->thread_info.status & SP_TS_COMPAT))
+	if (bpf_core_field_exists(task->thread_info.status) &&
+	    (BPF_CORE_READ(task, thread_info.status) & SP_TS_COMPAT))
 		return compat_arch;
 #endif
 	return native_arch;
@@ -272,11 +326,11 @@ static __always_inline void record_args(struct pt_regs *regs, __u32 arch, __u32 
 	}
 }
 
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(sp_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct sp_bpf_task *ts = bpf_task_storage_get(&tasks, task, 0, 0);
+	struct sp_bpf_task *ts = task_state(task);
 	if (!ts || (ts->flags & SP_BPF_T_PREEXEC))
 		return 0; /* not ours, or our launcher before its execve */
 	if (id == -1)
@@ -290,11 +344,11 @@ int BPF_PROG(sp_sys_enter, struct pt_regs *regs, long id)
 /* The same with the entry time kept for sys_exit (-c).  Two programs so
  * that a plain recording pays for neither the clock nor the exit hook; the
  * loader attaches one of them. */
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(sp_sys_enter_timed, struct pt_regs *regs, long id)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct sp_bpf_task *ts = bpf_task_storage_get(&tasks, task, 0, 0);
+	struct sp_bpf_task *ts = task_state(task);
 	if (!ts || (ts->flags & SP_BPF_T_PREEXEC))
 		return 0;
 	if (id == -1)
@@ -309,7 +363,9 @@ int BPF_PROG(sp_sys_enter_timed, struct pt_regs *regs, long id)
  * 516) appear at sys_exit of interrupted calls; the program never sees
  * them (the call is restarted, or fails with EINTR), so they are not
  * errors.  Same rule as the ptrace back-end. */
-SEC("tp_btf/sys_exit")
+/* A task not adopted yet cannot be in a counted call (the child's first
+ * return, from fork, comes here too). */
+SEC("raw_tp/sys_exit")
 int BPF_PROG(sp_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 now = bpf_ktime_get_ns();
@@ -340,30 +396,36 @@ int BPF_PROG(sp_sys_exit, struct pt_regs *regs, long ret)
 }
 
 /* A workload task created a task (fork, vfork, clone, clone3, thread or
- * process): the child belongs to the workload and runs the same image. */
-SEC("tp_btf/sched_process_fork")
+ * process): the child belongs to the workload and runs the same image.
+ * The parent is the current task (kernel_clone fires the tracepoint for
+ * current and its new child). */
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(sp_fork, struct task_struct *parent, struct task_struct *child)
 {
-	struct sp_bpf_task *pts = bpf_task_storage_get(&tasks, parent, 0, 0);
+	struct sp_bpf_task *pts = task_state(bpf_get_current_task_btf());
 	if (!pts)
 		return 0;
-	struct sp_bpf_task init = {.exe = pts->exe};
-	struct sp_bpf_task *cts = bpf_task_storage_get(&tasks, child, &init, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!cts) {
+	__u32 tid = BPF_CORE_READ(child, pid), tgid = BPF_CORE_READ(child, tgid);
+	if (bpf_map_update_elem(&born, &tid, &pts->exe, BPF_ANY) != 0) {
 		count_lost(SP_BPF_LOST_MAP);
 		return 0;
 	}
+	__sync_fetch_and_add(&nborn, 1);
 	__sync_fetch_and_add(&live, 1);
 	__sync_fetch_and_add(&threads, 1);
-	if (child->pid == child->tgid)
+	if (tid == tgid)
 		__sync_fetch_and_add(&processes, 1);
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exec")
+/* p is the current task, which may have just taken its thread group
+ * leader's pid (an exec from a thread): it ran execve's entry, so it was
+ * adopted under its old tid already. */
+SEC("raw_tp/sched_process_exec")
 int BPF_PROG(sp_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct sp_bpf_task *ts = bpf_task_storage_get(&tasks, p, 0, 0);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sp_bpf_task *ts = task_state(task);
 	if (!ts)
 		return 0;
 	/* bprm->file is what now runs: for a script, its interpreter. */
@@ -388,13 +450,16 @@ int BPF_PROG(sp_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exit")
+/* p is the current task (do_exit).  A child that dies before it ever ran
+ * a call is adopted here, to be counted out. */
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(sp_exit, struct task_struct *p)
 {
-	struct sp_bpf_task *ts = bpf_task_storage_get(&tasks, p, 0, 0);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sp_bpf_task *ts = task_state(task);
 	if (!ts)
 		return 0;
-	bpf_task_storage_delete(&tasks, p);
+	bpf_task_storage_delete(&tasks, task);
 	if (__sync_fetch_and_add(&live, -1) == 1) {
 		struct sp_bpf_event *e = event_new(SP_BPF_EV_GONE);
 		if (e)
