@@ -71,21 +71,10 @@ struct sp_reach_ctx {
 	struct sp_reach_stats stats;
 };
 
-static char *default_cache_dir(void)
-{
-	const char *x = getenv("XDG_CACHE_HOME");
-	if (x && *x == '/')
-		return xasprintf("%s/seccomp-profile", x);
-	const char *h = getenv("HOME");
-	if (h && *h == '/')
-		return xasprintf("%s/.cache/seccomp-profile", h);
-	return NULL;
-}
-
 struct sp_reach_ctx *sp_reach_new(const char *cache_dir)
 {
 	struct sp_reach_ctx *c = xcalloc(1, sizeof(*c));
-	c->cache_dir = cache_dir ? (*cache_dir ? xstrdup(cache_dir) : NULL) : default_cache_dir();
+	c->cache_dir = cache_dir ? (*cache_dir ? xstrdup(cache_dir) : NULL) : sp_cache_dir();
 	c->ldc = sp_ldcache_load("/etc/ld.so.cache");
 	return c;
 }
@@ -329,22 +318,6 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int mkdir_p(const char *dir)
-{
-	_cleanup_free_ char *d = xstrdup(dir);
-	for (char *p = d + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(d, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(d, 0700) < 0 && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static const struct libcmap *get_libcmap(struct sp_reach_ctx *c, const struct sp_obj *o)
 {
 	_cleanup_free_ char *real = realpath(o->path, NULL);
@@ -372,7 +345,7 @@ static const struct libcmap *get_libcmap(struct sp_reach_ctx *c, const struct sp
 		if (file) {
 			struct sp_err err = {0};
 			struct cache_write w = {m, o};
-			int r = mkdir_p(c->cache_dir);
+			int r = sp_mkdir_p(c->cache_dir);
 			if (r < 0 || sp_outfile_write(file, cache_write_fn, &w, &err) < 0)
 				sp_debug("cannot write the libc map cache '%s': %s", file,
 					 r < 0 ? strerror(-r) : err.msg);

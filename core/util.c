@@ -235,3 +235,30 @@ uint64_t sp_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+char *sp_cache_dir(void)
+{
+	const char *x = getenv("XDG_CACHE_HOME");
+	if (x && *x == '/')
+		return xasprintf("%s/seccomp-profile", x);
+	const char *h = getenv("HOME");
+	if (h && *h == '/')
+		return xasprintf("%s/.cache/seccomp-profile", h);
+	return NULL;
+}
+
+int sp_mkdir_p(const char *dir)
+{
+	_cleanup_free_ char *d = xstrdup(dir);
+	for (char *p = d + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(d, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(d, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}

@@ -79,4 +79,13 @@ int sp_errno_from_name(const char *name); /* -1 if unknown */
 /* Monotonic time in nanoseconds. */
 uint64_t sp_now_ns(void);
 
+/* The directory for what the tool caches between runs (libc maps, the
+ * eBPF back-end's kernel types): $XDG_CACHE_HOME/seccomp-profile, else
+ * ~/.cache/seccomp-profile; NULL (no cache) when neither variable holds an
+ * absolute path.  Freed by the caller. */
+char *sp_cache_dir(void);
+
+/* mkdir -p with mode 0700 for what it creates; 0 or a negative errno. */
+int sp_mkdir_p(const char *dir);
+
 #endif

@@ -55,6 +55,7 @@
 #include "recorder.skel.h"
 #pragma GCC diagnostic pop
 #include "tracer/args.h"
+#include "tracer/ebpf/minbtf.h"
 #include "tracer/ebpf/recorder.h"
 #include "tracer/internal.h"
 
@@ -88,20 +89,15 @@ static int load_error(int e, struct sp_err *err)
 	return sp_err_set(err, -e, "cannot load the BPF programs: %s (run with -vv for libbpf's log)", strerror(e));
 }
 
-static struct recorder_bpf *open_skel(bool exit_stops, struct sp_err *err)
+/* Opens and loads the skeleton; the CO-RE relocations are resolved against
+ * btf (a minimal BTF file, tracer/ebpf/minbtf.h) or, if NULL, the kernel's
+ * full BTF.  NULL with errno set on failure. */
+static struct recorder_bpf *load_skel(bool exit_stops, const char *btf)
 {
-	libbpf_set_print(libbpf_log);
-	if (access(BTF_PATH, R_OK) < 0)
-		return sp_err_set(err, -ENOENT,
-				  "the kernel has no BTF (" BTF_PATH ": %s): the eBPF back-end needs a kernel "
-				  "built with CONFIG_DEBUG_INFO_BTF",
-				  strerror(errno)),
-		       NULL;
-	struct recorder_bpf *skel = recorder_bpf__open();
-	if (!skel) {
-		load_error(errno, err);
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf);
+	struct recorder_bpf *skel = recorder_bpf__open_opts(&opts);
+	if (!skel)
 		return NULL;
-	}
 	enum sp_abi native = sp_abi_native();
 	skel->rodata->native_arch = sp_abi_get(native)->audit_arch;
 	skel->rodata->compat_arch = sp_abi_get(SP_ABI_I386)->audit_arch;
@@ -115,9 +111,36 @@ static struct recorder_bpf *open_skel(bool exit_stops, struct sp_err *err)
 	if (recorder_bpf__load(skel) < 0) {
 		int e = errno;
 		recorder_bpf__destroy(skel);
-		load_error(e, err);
+		errno = e;
 		return NULL;
 	}
+	return skel;
+}
+
+static struct recorder_bpf *open_skel(bool exit_stops, struct sp_err *err)
+{
+	libbpf_set_print(libbpf_log);
+	if (access(BTF_PATH, R_OK) < 0)
+		return sp_err_set(err, -ENOENT,
+				  "the kernel has no BTF (" BTF_PATH ": %s): the eBPF back-end needs a kernel "
+				  "built with CONFIG_DEBUG_INFO_BTF",
+				  strerror(errno)),
+		       NULL;
+	size_t elf_size = 0;
+	const void *elf = recorder_bpf__elf_bytes(&elf_size);
+	_cleanup_free_ char *btf = sp_minbtf_path(elf, elf_size);
+	struct recorder_bpf *skel = load_skel(exit_stops, btf);
+	if (!skel && btf && errno != EPERM && errno != EACCES) {
+		/* Not a matter of privilege: the cut-out types did not
+		 * satisfy libbpf (which said why with -vv).  The full BTF
+		 * gives the answer; the file is rebuilt next time. */
+		sp_info("eBPF: loading against the kernel types in '%s' failed (%s); using the kernel's full BTF",
+			btf, strerror(errno));
+		sp_minbtf_forget(btf);
+		skel = load_skel(exit_stops, NULL);
+	}
+	if (!skel)
+		load_error(errno, err);
 	return skel;
 }
 
@@ -146,11 +169,16 @@ void sp_ebpf_close(struct sp_ebpf *bpf)
 /* The argument table of core/argspec.c, per syscall number, for the
  * program: slot 0 the native ABI, 1 i386, 2 x32 (numbers without the x32
  * bit).  Values are reduced in the kernel with the masks both recorders
- * share (sp_argspec_value_mask), so deduplication there is exact. */
+ * share (sp_argspec_value_mask), so deduplication there is exact.  Written
+ * in one BPF_MAP_UPDATE_BATCH (kernel 5.6) rather than a call per entry,
+ * which is what a kernel without it still gets. */
 static int fill_argspec(struct recorder_bpf *skel, struct sp_err *err)
 {
 	static const enum sp_abi slots[SP_BPF_ARGSPEC_ABIS] = {SP_ABI_X86_64, SP_ABI_I386, SP_ABI_X32};
-	int fd = bpf_map__fd(skel->maps.argspec);
+	enum { MAX = SP_BPF_ARGSPEC_ABIS * SP_BPF_ARGSPEC_NR };
+	_cleanup_free_ uint32_t *keys = xcalloc(MAX, sizeof(*keys));
+	_cleanup_free_ struct sp_bpf_argspec *vals = xcalloc(MAX, sizeof(*vals));
+	uint32_t n = 0;
 	for (uint32_t slot = 0; slot < SP_BPF_ARGSPEC_ABIS; slot++) {
 		enum sp_abi abi = slots[slot];
 		int64_t base = abi == SP_ABI_X32 ? SP_X32_SYSCALL_BIT : 0;
@@ -158,18 +186,24 @@ static int fill_argspec(struct recorder_bpf *skel, struct sp_err *err)
 			const struct sp_argspec *sp = sp_argspec_find(abi, base + nr);
 			if (!sp)
 				continue;
-			struct sp_bpf_argspec v = {.nargs = sp->nargs};
+			struct sp_bpf_argspec *v = &vals[n];
+			v->nargs = sp->nargs;
 			for (unsigned i = 0; i < sp->nargs && i < 2; i++) {
-				v.idx[i] = sp->arg[i].idx;
-				v.mask[i] = sp_argspec_value_mask(abi, (enum sp_argkind)sp->arg[i].kind);
+				v->idx[i] = sp->arg[i].idx;
+				v->mask[i] = sp_argspec_value_mask(abi, (enum sp_argkind)sp->arg[i].kind);
 				if (sp->arg[i].kind == SP_ARGK_CLONE3FLAGS)
-					v.flags[i] = SP_BPF_ARG_CLONE3;
+					v->flags[i] = SP_BPF_ARG_CLONE3;
 			}
-			uint32_t key = slot * SP_BPF_ARGSPEC_NR + nr;
-			if (bpf_map_update_elem(fd, &key, &v, BPF_ANY) < 0)
-				return sp_err_sys(err, "BPF argument table");
+			keys[n++] = slot * SP_BPF_ARGSPEC_NR + nr;
 		}
 	}
+	int fd = bpf_map__fd(skel->maps.argspec);
+	uint32_t count = n;
+	if (n == 0 || bpf_map_update_batch(fd, keys, vals, &count, NULL) == 0)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (bpf_map_update_elem(fd, &keys[i], &vals[i], BPF_ANY) < 0)
+			return sp_err_sys(err, "BPF argument table");
 	return 0;
 }
 

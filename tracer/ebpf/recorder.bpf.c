@@ -136,6 +136,22 @@ static __always_inline void count_lost(int kind)
 	__sync_fetch_and_add(&lost[kind], 1);
 }
 
+/* Submit flags for the events the loader need not see at once (first
+ * sightings, argument values): no wake-up, so that a workload's burst of
+ * first calls does not wake the loader (a context switch each, on a CPU
+ * the workload could use) for every one; it drains them at its next
+ * wake-up (an exec, the end, or its poll timeout).  Once the ring is
+ * half full it is woken, so that the burst cannot overflow it.  Execs
+ * and the end wake it at once, forced: it reads /proc/PID/exe while the
+ * process still runs the image, and the kernel's default (wake only when
+ * the loader has consumed everything before) would not wake it while
+ * quiet events are pending. */
+static __always_inline __u64 quiet_wakeup(void)
+{
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= SP_BPF_RINGBUF / 2 ? BPF_RB_FORCE_WAKEUP
+										  : BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline struct sp_bpf_event *event_new(__u32 type)
 {
 	struct sp_bpf_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -195,8 +211,7 @@ static __always_inline struct sp_bpf_task *task_state(struct task_struct *task)
 static __always_inline __u32 call_arch(struct task_struct *task)
 {
 #if defined(__TARGET_ARCH_x86)
-	if (bpf_core_field_exists(task->thread_info.status) &&
-	    (BPF_CORE_READ(task, thread_info.status) & SP_TS_COMPAT))
+	if (bpf_core_field_exists(task->thread_info.status) && (task->thread_info.status & SP_TS_COMPAT))
 		return compat_arch;
 #endif
 	return native_arch;
@@ -216,7 +231,7 @@ static __always_inline void count_call(struct sp_bpf_task *ts, __u32 arch, __u32
 				e->arch = arch;
 				e->nr = nr;
 				e->exe = ts->exe;
-				bpf_ringbuf_submit(e, 0);
+				bpf_ringbuf_submit(e, quiet_wakeup());
 			}
 		}
 		v = bpf_map_lookup_elem(&calls, &k);
@@ -290,7 +305,7 @@ static __always_inline void record_value(__u32 arch, __u32 nr, __u32 idx, __u64 
 		e->nr = nr;
 		e->idx = idx;
 		e->value = value;
-		bpf_ringbuf_submit(e, 0);
+		bpf_ringbuf_submit(e, quiet_wakeup());
 	}
 }
 
@@ -440,7 +455,7 @@ int BPF_PROG(sp_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		e->value = (__u32)old_pid;
 		e->exe = ts->exe;
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(bprm, interp));
-		bpf_ringbuf_submit(e, 0);
+		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	}
 	/* The launcher's own execve: its entry was skipped (the task was
 	 * not the workload yet), the workload starts here.  Counted on the
@@ -463,7 +478,7 @@ int BPF_PROG(sp_exit, struct task_struct *p)
 	if (__sync_fetch_and_add(&live, -1) == 1) {
 		struct sp_bpf_event *e = event_new(SP_BPF_EV_GONE);
 		if (e)
-			bpf_ringbuf_submit(e, 0);
+			bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	}
 	return 0;
 }
