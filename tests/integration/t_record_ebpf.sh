@@ -12,16 +12,23 @@
 # probed once, when this file is read, by loading the programs for real;
 # ebpf_why says why not.  Functions, because tcase hands only functions to
 # each case.
-if _why=$("$SP" record --backend ebpf -q -o "${TMPDIR:-/tmp}/sp-ebpf-probe.$$.json" -- true 2>&1); then
+# The back-end caches kernel types in $XDG_CACHE_HOME: every run here uses a
+# directory of its own, never the user's.
+_probe=$(mktemp -d "${TMPDIR:-/tmp}/sp-ebpf-probe.XXXXXX")
+if _why=$(XDG_CACHE_HOME=$_probe "$SP" record --backend ebpf -q -o "$_probe/p.json" -- true 2>&1); then
 	ebpf_usable() { return 0; }
 else
 	ebpf_usable() { return 1; }
 fi
-rm -f "${TMPDIR:-/tmp}/sp-ebpf-probe.$$.json"
+rm -rf "$_probe"
+unset _probe
 eval "ebpf_why() { echo $(printf '%q' "${_why#seccomp-profile: record: }"); }"
 unset _why
 
-need_ebpf() { ebpf_usable || skip "eBPF back-end unusable here: $(ebpf_why)"; }
+need_ebpf() {
+	ebpf_usable || skip "eBPF back-end unusable here: $(ebpf_why)"
+	export XDG_CACHE_HOME=$T/cache
+}
 
 # ptrace and ebpf recordings of one victim: same exit status, same
 # (ABI, syscall) set.
@@ -58,6 +65,83 @@ t_counts() {
 	assert_contains err "'chdir' was recorded (300 calls) but without call sites"
 }
 tcase "ebpf: exact counts across forks and threads, same set as ptrace, other commands read it" t_counts
+
+# The kernel types for CO-RE come from a minimal BTF cached per kernel
+# (tracer/ebpf/minbtf.c): built on the first run, reused, rebuilt when
+# damaged or not ours, and when libbpf cannot use it the full kernel BTF
+# is used instead, saying so.  Each way must record what ptrace records,
+# executables included (their inode and device are read through the
+# relocated offsets).
+rec_btf() {
+	local what=$1 q='sorted(m["executables"]), m["processes"], m["threads"]'
+	"$SP" record -q -o "$T/p.json" -- "$HELPERS/rec_exec" chain 2 || fail "$what: ptrace exited $?"
+	"$SP" -vv record --backend ebpf -o "$T/e.json" -- "$HELPERS/rec_exec" chain 2 2>err ||
+		fail "$what: ebpf exited $?: $(cat err)"
+	syscall_set "$T/p.json" >p.set
+	syscall_set "$T/e.json" >e.set
+	diff -u p.set e.set || fail "$what: ptrace and ebpf recorded different syscall sets"
+	[ "$(meta e.json "$q")" = "$(meta p.json "$q")" ] ||
+		fail "$what: executables, processes, threads: $(meta e.json "$q") vs $(meta p.json "$q")"
+}
+t_btf_cache() {
+	need_ebpf
+	[ -r /sys/kernel/notes ] || skip "the kernel exports no build-id notes: nothing is cached"
+	rec_btf "first run"
+	assert_contains err "eBPF: wrote the kernel types the BPF programs need"
+	local f
+	f=$(echo "$XDG_CACHE_HOME"/seccomp-profile/ebpf-btf-*.btf)
+	[ -f "$f" ] || fail "no cache file: $(ls -la "$XDG_CACHE_HOME"/seccomp-profile)"
+	[ "$(stat -c %a "$f")" = 600 ] || fail "cache file mode $(stat -c %a "$f")"
+	# its types: the structs the programs read, with the kernel's offsets
+	if command -v bpftool >/dev/null; then
+		bpftool btf dump file "$f" >dump || fail "bpftool cannot read the cache file"
+		for t in task_struct thread_info pt_regs linux_binprm inode super_block; do
+			grep -q "STRUCT '$t' " dump || fail "no struct $t in the cached BTF: $(cat dump)"
+		done
+		off() { bpftool btf dump file "$1" | awk -v s="STRUCT '$2' " -v m="'$3'" '
+			index($0, s) == 1 { on = 1; next } /^\[/ { on = 0 } on && $1 == m { print $3 }'; }
+		[ "$(off "$f" task_struct tgid)" = "$(off /sys/kernel/btf/vmlinux task_struct tgid)" ] ||
+			fail "task_struct.tgid: $(off "$f" task_struct tgid) vs the kernel's $(off /sys/kernel/btf/vmlinux task_struct tgid)"
+	fi
+	rec_btf "cached"
+	assert_contains err "eBPF: kernel types from '$f'"
+	grep -q "wrote the kernel types" err && fail "the cached file was rebuilt: $(cat err)"
+	# damaged: rebuilt
+	printf 'garbage' >"$f"
+	rec_btf "damaged cache"
+	assert_contains err "is not the BTF written for this kernel and object; rebuilding it"
+	assert_contains err "eBPF: wrote the kernel types"
+	# writable by others: not trusted, rebuilt
+	chmod 0666 "$f"
+	rec_btf "group/world-writable cache"
+	assert_contains err "not a regular file of ours that only we may write"
+	[ "$(stat -c %a "$f")" = 600 ] || fail "rebuilt cache file mode $(stat -c %a "$f")"
+	# a well-formed BTF with the right marker but none of the types
+	# (what a wrong or truncated cut would be): libbpf fails on it, the
+	# full BTF is used, the file is removed and built again next time
+	local marker=${f##*/ebpf-btf-}
+	marker=sp_minbtf_${marker%.btf}
+	marker=${marker//-/_}
+	python3 - "$f" "$marker" <<-'PY' || fail "cannot write a BTF"
+		import struct, sys
+		strs = b"\0" + sys.argv[2].encode() + b"\0"
+		types = struct.pack("<III", 1, 4 << 24, 0)  # STRUCT marker, size 0, no members
+		hdr = struct.pack("<HBBIIIII", 0xEB9F, 1, 0, 24, 0, len(types), len(types), len(strs))
+		open(sys.argv[1], "wb").write(hdr + types + strs)
+	PY
+	chmod 0600 "$f"
+	rec_btf "cache without the types"
+	assert_contains err "kernel types from '$f'"
+	assert_contains err "failed"
+	assert_contains err "using the kernel's full BTF"
+	[ -e "$f" ] && fail "the unusable cache file was kept"
+	rec_btf "after the unusable file"
+	assert_contains err "eBPF: wrote the kernel types"
+	# no cache directory at all: the full BTF, every time
+	XDG_CACHE_HOME= HOME= rec_btf "no cache directory"
+	assert_contains err "no cache directory"
+}
+tcase "ebpf: kernel types cached per kernel, reused, rebuilt when damaged, full BTF when unusable" t_btf_cache
 
 t_exec_shapes() {
 	need_ebpf

@@ -106,8 +106,12 @@ static struct recorder_bpf *load_skel(bool exit_stops, const char *btf)
 	skel->rodata->execve_nr = execve >= 0 ? (uint32_t)execve : 0;
 	/* One of the two entry programs; the exit program only for -c. */
 	bpf_program__set_autoload(exit_stops ? skel->progs.sp_sys_enter : skel->progs.sp_sys_enter_timed, false);
-	if (!exit_stops)
+	if (!exit_stops) {
+		/* and the error counters only for it: a map not needed is a
+		 * hash table not allocated at every start */
 		bpf_program__set_autoload(skel->progs.sp_sys_exit, false);
+		bpf_map__set_autocreate(skel->maps.errs, false);
+	}
 	if (recorder_bpf__load(skel) < 0) {
 		int e = errno;
 		recorder_bpf__destroy(skel);
@@ -591,7 +595,8 @@ int sp_ebpf_run(struct sp_ebpf *bpf, const struct sp_tracer_opts *o, struct sp_r
 	ring_buffer__consume(rb);
 	/* The counters are final: every workload task has exited. */
 	collect_calls(&r, false);
-	map_walk(&r, r.skel->maps.errs, (size_t)ncpus() * sizeof(uint64_t), add_errors);
+	if (bpf_map__fd(r.skel->maps.errs) >= 0) /* -c only */
+		map_walk(&r, r.skel->maps.errs, (size_t)ncpus() * sizeof(uint64_t), add_errors);
 	map_walk(&r, r.skel->maps.argvals, 0, add_argval);
 
 	struct sp_recording_meta *m = &rec->meta;

@@ -121,7 +121,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, SP_BPF_MAX_ARGVALS);
+	__uint(max_entries, SP_BPF_MAX_ARGN);
 	__type(key, struct sp_bpf_argn_key);
 	__type(value, __u32);
 } argn SEC(".maps");

@@ -21,7 +21,8 @@
 #define SP_BPF_MAX_CALLS   16384 /* distinct (executable, arch, nr) */
 #define SP_BPF_MAX_ERRS    8192  /* distinct (arch, nr, errno) */
 #define SP_BPF_MAX_ARGVALS 16384 /* distinct (arch, nr, argument, value) */
-#define SP_BPF_MAX_BORN    16384 /* tasks created and not yet run */
+#define SP_BPF_MAX_BORN    4096  /* tasks created and not yet run */
+#define SP_BPF_MAX_ARGN    4096  /* distinct (arch, nr, argument) with values */
 #define SP_BPF_ARGSPEC_NR  1024  /* syscall numbers per ABI with a spec slot */
 #define SP_BPF_ARGSPEC_ABIS 3    /* slots: 0 native, 1 compat (i386), 2 x32 */
 #define SP_BPF_MAX_ARGVALS_PER_ARG 65 /* one more than SP_MAX_ARG_VALUES: enough to overflow */
