@@ -13,6 +13,8 @@
  *             pthread_join: a KILL_THREAD would leave the process hanging
  *   thread-nr-1   syscall(-1) from a second thread (the default action;
  *             with `--default-action kill` the whole process must die)
+ *   thread-x32    x32 from a second thread: like thread-int80, for
+ *             kernels that cannot run int $0x80 at all
  * A refused call that kills the process ends it with SIGSYS before its
  * line is printed.  Built with -DSP_FILTER_HEADER="file.h", it includes a
  * header written by `seccomp-profile generate -f c` and installs its filter
@@ -55,10 +57,13 @@ static void report(const char *mode, long r)
 
 static void *thread_main(void *arg)
 {
-	if (arg)
-		report("thread-nr-1", syscall(-1L));
+	const char *m = arg;
+	if (!strcmp(m, "thread-nr-1"))
+		report(m, syscall(-1L));
+	else if (!strcmp(m, "thread-x32"))
+		report(m, syscall(0x40000000L | SYS_getpid));
 	else
-		report("thread-int80", int80(20)); /* i386 getpid */
+		report(m, int80(20)); /* i386 getpid */
 	return NULL;
 }
 
@@ -87,9 +92,9 @@ int main(int argc, char **argv)
 				report(m, syscall(0x3fffffffL));
 			else
 				report(m, r);
-		} else if (!strcmp(m, "thread-int80") || !strcmp(m, "thread-nr-1")) {
+		} else if (!strcmp(m, "thread-int80") || !strcmp(m, "thread-nr-1") || !strcmp(m, "thread-x32")) {
 			pthread_t t;
-			if (pthread_create(&t, NULL, thread_main, m[7] == 'n' ? (void *)1 : NULL))
+			if (pthread_create(&t, NULL, thread_main, (void *)m))
 				return 2;
 			pthread_join(t, NULL);
 		} else {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every tests/integration/t_*.sh (or those named as arguments) and
-# ends with one line "N passed, N failed, N skipped".  Exit 1 on any failure.
+# ends with the skipped cases (each with the reason), the failed ones, and
+# one line "N passed, N failed, N skipped".  Exit 1 on any failure.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 export SP_RESULTS
@@ -27,6 +28,11 @@ rm -f "$left"
 pass=$(grep -c '^PASS' "$SP_RESULTS")
 fail=$(grep -c '^FAIL' "$SP_RESULTS")
 skip=$(grep -c '^SKIP' "$SP_RESULTS")
+# what this machine could not run, and why (one line each), then what failed
+if [ "$skip" -gt 0 ]; then
+	echo "Skipped:"
+	grep '^SKIP' "$SP_RESULTS" | sed 's/^SKIP /  /'
+fi
 if [ "$fail" -gt 0 ]; then
 	echo "Failed:"
 	grep '^FAIL' "$SP_RESULTS" | sed 's/^/  /'

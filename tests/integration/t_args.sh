@@ -131,8 +131,7 @@ PY
 tcase "without --args: names only" t_args_names_only_default
 
 t_args_m32_socketcall() {
-	[ -x "$HELPERS/args_victim-m32" ] || skip "no -m32 build of the victim"
-	need_i386
+	need_i386 args_victim
 	"$SP" record -o rec.json -- "$HELPERS/args_victim-m32" base >rec.out
 	python3 - rec.json <<'PY'
 import json, sys

@@ -208,16 +208,12 @@ tcase "ebpf: x32 by its number bit, unknown numbers kept" t_abis
 
 t_i386() {
 	need_ebpf
-	# The kernel must run 32-bit code for this: int 0x80 (and ELF32) are
-	# compiled out of some kernels, where the victim dies of SIGSEGV.
-	"$HELPERS/rec_misc" int80 2>/dev/null || skip "this kernel does not run i386 system calls (int 0x80 fails natively)"
+	need_i386 rec_count
 	rec_pe rec_misc int80
 	assert_syscall e.json i386 getpid
 	[ "$(calls e.json i386 getpid)" = 1 ] || fail "i386 getpid count"
-	if [ -x "$HELPERS/rec_count-m32" ] && "$HELPERS/rec_count-m32" 1 1 1; then
-		rec_pe rec_count-m32 2 2 10
-		[ "$(calls e.json i386 chdir)" = 40 ] || fail "i386 chdir $(calls e.json i386 chdir)"
-	fi
+	rec_pe rec_count-m32 2 2 10
+	[ "$(calls e.json i386 chdir)" = 40 ] || fail "i386 chdir $(calls e.json i386 chdir)"
 }
 tcase "ebpf: i386 calls by the task's compat state" t_i386
 
