@@ -264,6 +264,8 @@ int cmd_generate(int argc, char **argv)
 				status = SP_EXIT_USAGE;
 				goto out;
 			}
+			if (strcmp(format, "recording"))
+				sp_cli_warn_incomplete(argv[i], rec);
 			sp_merge_add(merged, rec, argv[i]);
 			sp_recording_free(rec);
 			nrec++;

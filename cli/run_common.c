@@ -110,7 +110,19 @@ int sp_cli_profile_load(struct sp_cli_profile_opts *po, struct sp_policy **out, 
 {
 	struct sp_read_opts ro = {.caps = (const char *const *)po->caps.names, .skip_unknown = po->skip_unknown};
 	struct sp_cli_load_opts lo = {.read = &ro};
-	return sp_cli_load_policy_ex(po->profile, &lo, out, &po->rec, err);
+	int r = sp_cli_load_policy_ex(po->profile, &lo, out, &po->rec, err);
+	if (r == 0)
+		sp_cli_warn_incomplete(po->profile, po->rec);
+	return r;
+}
+
+void sp_cli_warn_incomplete(const char *path, const struct sp_recording *rec)
+{
+	if (!rec || rec->meta.complete)
+		return;
+	sp_warn("'%s' is an incomplete recording (meta.incomplete_reason: %s): calls the program makes after "
+		"that point are missing from the policy made of it",
+		path, rec->meta.incomplete_reason ? rec->meta.incomplete_reason : "none given");
 }
 
 void sp_cli_profile_release(struct sp_cli_profile_opts *po)

@@ -61,6 +61,12 @@ void sp_cli_profile_release(struct sp_cli_profile_opts *po);
 bool sp_cli_warn_io_uring(const struct sp_policy *p, const struct sp_recording *rec, const char *subject,
 			  const char *consequence);
 
+/* When rec (read from path; may be NULL) is marked incomplete (meta.complete
+ * false: the recorder was interrupted, or failed), warns that a policy
+ * made of it lacks what came after; generate, run and check call it.  The
+ * exit status stays what it is: the user may know what was cut. */
+void sp_cli_warn_incomplete(const char *path, const struct sp_recording *rec);
+
 /* "MKDIRAT, NOP": the opcodes of u, malloc'ed. */
 char *sp_cli_uring_ops(const struct sp_recording_uring *u);
 

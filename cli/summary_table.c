@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/util.h"
 
 struct row {
@@ -25,12 +26,35 @@ static int cmp_row(const void *pa, const void *pb)
 	return strcmp(a->name, b->name);
 }
 
+/* Each count and time of a recording is at most SP_COUNT_MAX (2^63-1),
+ * but their sums over an ABI may not fit 64 bits: totals are 128-bit, and
+ * shares are computed in long double from them, so three rows near 2^63
+ * do not each show 100% of a wrapped total. */
+typedef unsigned __int128 sp_u128;
+
 struct section {
 	enum sp_abi abi;
 	struct row *rows;
 	size_t n;
-	uint64_t total_ns, calls, errors;
+	sp_u128 total_ns, calls, errors;
 };
+
+/* Decimal digits of v (buf of at least 40 bytes). */
+static const char *u128_str(sp_u128 v, char *buf, size_t len)
+{
+	char *p = buf + len;
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + (int)(v % 10));
+		v /= 10;
+	} while (v && p > buf);
+	return p;
+}
+
+static double percent(uint64_t part, sp_u128 total)
+{
+	return total ? (double)(100.0L * (long double)part / (long double)total) : 0.0;
+}
 
 /* The rows of one ABI with calls > 0 (baseline-only entries have none),
  * sorted, and their totals; returns how many rows. */
@@ -72,9 +96,9 @@ static void for_each_section(const struct sp_recording *rec,
 	}
 }
 
-static uint64_t usecs_per_call(uint64_t ns, uint64_t calls)
+static uint64_t usecs_per_call(sp_u128 ns, sp_u128 calls)
 {
-	return calls ? ns / 1000 / calls : 0;
+	return calls ? (uint64_t)(ns / 1000 / calls) : 0;
 }
 
 struct print_ctx {
@@ -104,16 +128,17 @@ static void print_section(const struct section *sec, bool first, void *vctx)
 	if (!c->timed) {
 		const char *r = "--------- ----------------\n";
 		fprintf(out, "    calls syscall\n%s", r);
+		char tb[48];
 		for (size_t i = 0; i < sec->n; i++)
 			fprintf(out, "%9" PRIu64 " %s\n", sec->rows[i].s->calls, sec->rows[i].name);
-		fprintf(out, "%s%9" PRIu64 " total\n", r, sec->calls);
+		fprintf(out, "%s%9s total\n", r, u128_str(sec->calls, tb, sizeof(tb)));
 		return;
 	}
 	const char *rule = "------ ----------- ----------- --------- --------- ----------------\n";
 	fprintf(out, "%% time     seconds  usecs/call     calls    errors syscall\n%s", rule);
 	for (size_t i = 0; i < sec->n; i++) {
 		const struct sp_sysc *s = sec->rows[i].s;
-		double pct = sec->total_ns ? 100.0 * (double)s->time_ns / (double)sec->total_ns : 0.0;
+		double pct = percent(s->time_ns, sec->total_ns);
 		fprintf(out, "%6.2f %11.6f %11" PRIu64 " %9" PRIu64 " ", pct, (double)s->time_ns / 1e9,
 			usecs_per_call(s->time_ns, s->calls), s->calls);
 		if (s->errors)
@@ -123,10 +148,12 @@ static void print_section(const struct section *sec, bool first, void *vctx)
 		fprintf(out, "%s\n", sec->rows[i].name);
 	}
 	fprintf(out, "%s", rule);
-	fprintf(out, "%6.2f %11.6f %11" PRIu64 " %9" PRIu64 " ", sec->total_ns ? 100.0 : 0.0,
-		(double)sec->total_ns / 1e9, usecs_per_call(sec->total_ns, sec->calls), sec->calls);
+	char cb[48], eb[48];
+	fprintf(out, "%6.2f %11.6f %11" PRIu64 " %9s ", sec->total_ns ? 100.0 : 0.0,
+		(double)((long double)sec->total_ns / 1e9L), usecs_per_call(sec->total_ns, sec->calls),
+		u128_str(sec->calls, cb, sizeof(cb)));
 	if (sec->errors)
-		fprintf(out, "%9" PRIu64 " total\n", sec->errors);
+		fprintf(out, "%9s total\n", u128_str(sec->errors, eb, sizeof(eb)));
 	else
 		fprintf(out, "%9s total\n", "");
 }
@@ -149,6 +176,19 @@ void sp_summary_print(FILE *out, const struct sp_recording *rec)
 		fprintf(out, "(times and errors are measured only by 'record -c')\n");
 }
 
+/* JSON integers are signed 64-bit here (jansson) and in most readers: a
+ * total past that is written as 2^63-1, with a warning. */
+static json_t *json_total(const struct section *sec, const char *key, sp_u128 v)
+{
+	if (v > SP_COUNT_MAX) {
+		char b[48];
+		sp_warn("summary: %s: \"%s\" is %s, more than a JSON integer holds: written as %llu",
+			sp_abi_name(sec->abi), key, u128_str(v, b, sizeof(b)), (unsigned long long)SP_COUNT_MAX);
+		v = SP_COUNT_MAX;
+	}
+	return json_integer((json_int_t)v);
+}
+
 static void json_section(const struct section *sec, bool first, void *vctx)
 {
 	(void)first;
@@ -162,15 +202,14 @@ static void json_section(const struct section *sec, bool first, void *vctx)
 		json_object_set_new(o, "errors", json_integer((json_int_t)s->errors));
 		json_object_set_new(o, "time_ns", json_integer((json_int_t)s->time_ns));
 		json_object_set_new(o, "usecs_per_call", json_integer((json_int_t)usecs_per_call(s->time_ns, s->calls)));
-		json_object_set_new(o, "percent_time",
-				    json_real(sec->total_ns ? 100.0 * (double)s->time_ns / (double)sec->total_ns : 0.0));
+		json_object_set_new(o, "percent_time", json_real(percent(s->time_ns, sec->total_ns)));
 		json_array_append_new(arr, o);
 	}
 	json_t *js = json_object();
 	json_object_set_new(js, "syscalls", arr);
-	json_object_set_new(js, "total_calls", json_integer((json_int_t)sec->calls));
-	json_object_set_new(js, "total_errors", json_integer((json_int_t)sec->errors));
-	json_object_set_new(js, "total_time_ns", json_integer((json_int_t)sec->total_ns));
+	json_object_set_new(js, "total_calls", json_total(sec, "total_calls", sec->calls));
+	json_object_set_new(js, "total_errors", json_total(sec, "total_errors", sec->errors));
+	json_object_set_new(js, "total_time_ns", json_total(sec, "total_time_ns", sec->total_ns));
 	json_object_set_new(vctx, sp_abi_name(sec->abi), js);
 }
 

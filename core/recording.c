@@ -231,21 +231,35 @@ uint32_t sp_recording_abis(const struct sp_recording *rec)
 	return m;
 }
 
-void sp_sysc_add_error(struct sp_sysc *s, int err, uint64_t count)
+bool sp_add_sat(uint64_t *v, uint64_t add, uint64_t max)
+{
+	if (*v > max || add > max - *v) {
+		*v = max;
+		return false;
+	}
+	*v += add;
+	return true;
+}
+
+/* The errs[] slot of err, created with count 0. */
+static struct sp_errcount *errcount(struct sp_sysc *s, int err)
 {
 	size_t i = 0;
 	while (i < s->nerrs && s->errs[i].err < err)
 		i++;
-	if (i < s->nerrs && s->errs[i].err == err) {
-		s->errs[i].count += count;
-	} else {
+	if (i == s->nerrs || s->errs[i].err != err) {
 		xgrow((void **)&s->errs, &s->cap_errs, s->nerrs + 1, sizeof(*s->errs));
 		memmove(&s->errs[i + 1], &s->errs[i], (s->nerrs - i) * sizeof(*s->errs));
-		s->errs[i].err = err;
-		s->errs[i].count = count;
+		s->errs[i] = (struct sp_errcount){.err = err};
 		s->nerrs++;
 	}
-	s->errors += count;
+	return &s->errs[i];
+}
+
+bool sp_sysc_add_error(struct sp_sysc *s, int err, uint64_t count)
+{
+	bool ok = sp_add_sat(&errcount(s, err)->count, count, SP_COUNT_MAX);
+	return sp_add_sat(&s->errors, count, SP_COUNT_MAX) && ok;
 }
 
 bool sp_argset_add(struct sp_argset *set, uint64_t v)
@@ -375,7 +389,26 @@ static void copy_site(struct sp_callsite *dst, const struct sp_callsite *src)
 	}
 }
 
-void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src)
+/* One saturating sum of a merge: *bits records which fields were reported. */
+static void merge_sum(uint64_t *v, uint64_t add, uint64_t max, uint32_t *bits, uint32_t bit, sp_saturated_fn fn,
+		      void *ctx, const struct sp_sysc *s, const char *field)
+{
+	if (sp_add_sat(v, add, max) || (*bits & bit))
+		return;
+	*bits |= bit;
+	if (fn)
+		fn(ctx, s, field, max);
+}
+
+static void merge_sum32(uint32_t *v, uint32_t add, uint32_t *bits, uint32_t bit, sp_saturated_fn fn, void *ctx,
+			const struct sp_sysc *s, const char *field)
+{
+	uint64_t w = *v;
+	merge_sum(&w, add, UINT32_MAX, bits, bit, fn, ctx, s, field);
+	*v = (uint32_t)w;
+}
+
+void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src, sp_saturated_fn fn, void *ctx)
 {
 	size_t n;
 	_cleanup_free_ struct sp_sysc **v = sp_recording_sorted(src, &n);
@@ -390,20 +423,35 @@ void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src
 			if (!d->name && s->name)
 				d->name = xstrdup(s->name);
 		}
-		d->calls += s->calls;
-		d->time_ns += s->time_ns;
-		d->runs_seen += s->runs_seen;
+		merge_sum(&d->calls, s->calls, SP_COUNT_MAX, &d->saturated, SP_SAT_CALLS, fn, ctx, d, "calls");
+		merge_sum(&d->time_ns, s->time_ns, SP_COUNT_MAX, &d->saturated, SP_SAT_TIME, fn, ctx, d, "time_ns");
+		merge_sum32(&d->runs_seen, s->runs_seen, &d->saturated, SP_SAT_RUNS_SEEN, fn, ctx, d, "runs_seen");
 		d->flags &= s->flags; /* baseline-only if baseline-only in both */
 		if (!existed)
 			d->flags = s->flags;
-		for (size_t e = 0; e < s->nerrs; e++)
-			sp_sysc_add_error(d, s->errs[e].err, s->errs[e].count);
+		for (size_t e = 0; e < s->nerrs; e++) {
+			struct sp_errcount *ec = errcount(d, s->errs[e].err);
+			if (!sp_add_sat(&ec->count, s->errs[e].count, SP_COUNT_MAX) && !ec->saturated) {
+				ec->saturated = true;
+				char field[64];
+				const char *name = sp_errno_name(ec->err);
+				if (name)
+					snprintf(field, sizeof(field), "errnos.%s", name);
+				else
+					snprintf(field, sizeof(field), "errnos.%d", ec->err);
+				if (fn)
+					fn(ctx, d, field, SP_COUNT_MAX);
+			}
+			merge_sum(&d->errors, s->errs[e].count, SP_COUNT_MAX, &d->saturated, SP_SAT_ERRORS, fn, ctx, d,
+				  "errors");
+		}
 		for (size_t k = 0; k < s->nsites; k++) {
 			struct sp_callsite c;
 			copy_site(&c, &s->sites[k]);
 			sp_sysc_add_site(d, &c);
 		}
-		d->sites_dropped += s->sites_dropped;
+		merge_sum32(&d->sites_dropped, s->sites_dropped, &d->saturated, SP_SAT_SITES_DROPPED, fn, ctx, d,
+			    "sites_dropped");
 		for (int a = 0; a < 6; a++) {
 			const struct sp_argset *as = &s->args[a];
 			if (!as->used)
@@ -416,11 +464,16 @@ void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src
 	}
 	for (size_t i = 0; i < src->meta.nexecutables; i++)
 		sp_recording_add_exe(dst, src->meta.executables[i]);
-	dst->meta.runs += src->meta.runs;
-	dst->meta.processes += src->meta.processes;
-	dst->meta.threads += src->meta.threads;
-	dst->meta.duration_ns += src->meta.duration_ns;
-	dst->meta.lost_events += src->meta.lost_events;
+	struct sp_recording_meta *m = &dst->meta;
+	merge_sum32(&m->runs, src->meta.runs, &m->saturated, SP_SAT_RUNS, fn, ctx, NULL, "meta.runs");
+	merge_sum(&m->processes, src->meta.processes, SP_COUNT_MAX, &m->saturated, SP_SAT_PROCESSES, fn, ctx, NULL,
+		  "meta.processes");
+	merge_sum(&m->threads, src->meta.threads, SP_COUNT_MAX, &m->saturated, SP_SAT_THREADS, fn, ctx, NULL,
+		  "meta.threads");
+	merge_sum(&m->duration_ns, src->meta.duration_ns, SP_COUNT_MAX, &m->saturated, SP_SAT_DURATION, fn, ctx,
+		  NULL, "meta.duration_ns");
+	merge_sum(&m->lost_events, src->meta.lost_events, SP_COUNT_MAX, &m->saturated, SP_SAT_LOST, fn, ctx, NULL,
+		  "meta.lost_events");
 	sp_recording_uring_merge(&dst->meta.io_uring, &src->meta.io_uring);
 	for (size_t i = 0; i < src->meta.nunfaithful; i++)
 		sp_recording_add_unfaithful(dst, src->meta.unfaithful[i].path, src->meta.unfaithful[i].reason);

@@ -41,7 +41,16 @@
 struct sp_errcount {
 	int err; /* positive errno */
 	uint64_t count;
+	bool saturated; /* a merge's sum passed SP_COUNT_MAX (warned once) */
 };
+
+/* The largest count or time a recording holds (its readers take JSON
+ * integers, which are signed 64-bit).  Sums that would pass it stay at it:
+ * sp_add_sat(). */
+#define SP_COUNT_MAX ((uint64_t)INT64_MAX)
+/* *v += add, at most max; returns false (and leaves *v at max) when the
+ * sum would pass max. */
+bool sp_add_sat(uint64_t *v, uint64_t add, uint64_t max);
 
 /* Distinct values seen for one argument; overflow = more than the bound
  * were seen (the set is then a sample and must not become an equality
@@ -88,7 +97,22 @@ struct sp_sysc {
 	size_t nsites;
 	struct sp_callsite sites[SP_MAX_CALLSITES];
 	uint32_t sites_dropped; /* distinct call sites beyond the bound */
+	uint32_t saturated;     /* SP_SAT_* fields a merge held at their maximum */
 	struct sp_argset args[6];
+};
+
+/* Fields of a syscall entry (and of the metadata) a merge can saturate. */
+enum {
+	SP_SAT_CALLS = 1u << 0,
+	SP_SAT_ERRORS = 1u << 1,
+	SP_SAT_TIME = 1u << 2,
+	SP_SAT_RUNS_SEEN = 1u << 3,
+	SP_SAT_SITES_DROPPED = 1u << 4,
+	SP_SAT_RUNS = 1u << 5,
+	SP_SAT_PROCESSES = 1u << 6,
+	SP_SAT_THREADS = 1u << 7,
+	SP_SAT_DURATION = 1u << 8,
+	SP_SAT_LOST = 1u << 9,
 };
 
 /* Where a recording made inside a container (`oci-hook`) came from.  The
@@ -157,6 +181,7 @@ struct sp_recording_meta {
 	struct sp_recording_uring io_uring;
 	struct sp_unfaithful_exec *unfaithful; /* sorted by path, reason; unique */
 	size_t nunfaithful;
+	uint32_t saturated; /* SP_SAT_RUNS ... SP_SAT_LOST held at their maximum by a merge */
 };
 
 struct sp_recording {
@@ -183,8 +208,9 @@ struct sp_sysc **sp_recording_sorted(const struct sp_recording *rec, size_t *n);
 /* Bit mask (sp_abi_bit) of the ABIs with at least one entry. */
 uint32_t sp_recording_abis(const struct sp_recording *rec);
 
-/* Per-entry accounting. */
-void sp_sysc_add_error(struct sp_sysc *s, int err, uint64_t count);
+/* Per-entry accounting.  Adds count to the errno's count and to errors,
+ * each at most SP_COUNT_MAX; returns false when either sum passed it. */
+bool sp_sysc_add_error(struct sp_sysc *s, int err, uint64_t count);
 /* Adds v to the argument set; returns true if it was new. */
 bool sp_argset_add(struct sp_argset *set, uint64_t v);
 /* Adds a call site (takes ownership of site's strings and frames) unless
@@ -207,8 +233,13 @@ void sp_recording_uring_merge(struct sp_recording_uring *dst, const struct sp_re
 
 /* Merges src into dst: sums counts, unions errors, sites and argument sets,
  * adds runs_seen and meta.runs, unions executables.  dst's other metadata
- * is kept. */
-void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src);
+ * is kept.  Sums never wrap: a count or time that would pass SP_COUNT_MAX
+ * (runs, runs_seen, sites_dropped: UINT32_MAX) stays at it, and fn (may
+ * be NULL) is called once per field that did, the first time: with the
+ * entry and "calls", "errors", "time_ns", "runs_seen", "sites_dropped" or
+ * "errnos.EAGAIN", or with s NULL and "meta.runs", "meta.duration_ns", ... */
+typedef void (*sp_saturated_fn)(void *ctx, const struct sp_sysc *s, const char *field, uint64_t max);
+void sp_recording_merge(struct sp_recording *dst, const struct sp_recording *src, sp_saturated_fn fn, void *ctx);
 
 /* Display name: the libseccomp name, or "syscall_<nr>" for unknown numbers
  * (written into buf). */

@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "formats/format.h"
+#include "formats/json_lex.h"
 #include "formats/parse_cache.h"
 #include "formats/prescan.h"
 
@@ -32,6 +33,94 @@ static int refuse_nul(const char *path, const char *data, size_t len, struct sp_
 	return 0;
 }
 
+/* jansson refuses integers it cannot hold ("too big integer") with a
+ * position only.  Every reader says the same about such a number, with its
+ * JSON path, as the typed getters do for a number out of a field's range:
+ * "FILE:L:C: $.abis.x86_64[0]: \"calls\": 18446744073709551616 is out of
+ * range (at most 9223372036854775807)".  The input passed the prescan, so
+ * it nests at most SP_MAX_DEPTH levels.  Returns 0 when no such literal is
+ * found (jansson's own message is used then). */
+static int name_big_integer(const char *path, const char *data, size_t len, uint64_t max, struct sp_err *err)
+{
+	struct frame {
+		bool obj, want_key;
+		const char *key;
+		size_t keylen, index;
+	} st[SP_MAX_DEPTH + 1];
+	int depth = 0;
+	struct sp_jlex lx = sp_jlex_start(data, len);
+	struct sp_jtok t;
+	while (sp_jlex_next(&lx, &t)) {
+		char ch = t.c;
+		struct frame *f = depth ? &st[depth - 1] : NULL;
+		if (t.type == SP_JTOK_PUNCT) {
+			if ((ch == '{' || ch == '[') && depth <= SP_MAX_DEPTH)
+				st[depth++] = (struct frame){.obj = ch == '{', .want_key = ch == '{'};
+			else if ((ch == '}' || ch == ']') && depth)
+				depth--;
+			else if (ch == ',' && f)
+				f->index++, f->want_key = f->obj;
+			continue;
+		}
+		if (t.type == SP_JTOK_STRING && f && f->want_key) {
+			f->key = t.s + 1;
+			f->keylen = t.n >= 2 ? t.n - 2 : 0;
+			f->want_key = false;
+			continue;
+		}
+		if (t.type != SP_JTOK_WORD || !f)
+			continue;
+		bool neg = ch == '-';
+		size_t nd = t.n - neg;
+		if (!nd || strspn(t.s + neg, "0123456789") != nd || (nd > 1 && t.s[neg] == '0'))
+			continue; /* not an integer literal jansson reads */
+		char lit[24];
+		uint64_t v = 0;
+		bool fits = nd < sizeof(lit);
+		if (fits) {
+			memcpy(lit, t.s + neg, nd);
+			lit[nd] = 0;
+			fits = sp_parse_u64(lit, UINT64_MAX, &v) && (neg ? v <= (uint64_t)INT64_MAX + 1 : v <= max);
+		}
+		if (fits)
+			continue;
+		int shown = t.n > 64 ? 64 : (int)t.n;
+		struct sp_buf w = SP_BUF_INIT;
+		sp_buf_puts(&w, "$");
+		for (int i = 0; i + 1 < depth; i++) {
+			if (st[i].obj)
+				sp_buf_printf(&w, ".%.*s", (int)st[i].keylen, st[i].key);
+			else
+				sp_buf_printf(&w, "[%zu]", st[i].index);
+		}
+		char last[256];
+		if (f->obj)
+			snprintf(last, sizeof(last), "\"%.*s\"", (int)f->keylen, f->key);
+		else
+			snprintf(last, sizeof(last), "[%zu]", f->index);
+		const char *more = shown < (int)t.n ? "..." : "";
+		int r = neg ? sp_err_set(err, -EINVAL, "%s:%zu:%zu: %s: %s: %.*s%s is out of range (at least %lld)",
+					 path, t.line, t.col, w.s, last, shown, t.s, more, (long long)INT64_MIN)
+			    : sp_err_set(err, -EINVAL, "%s:%zu:%zu: %s: %s: %.*s%s is out of range (at most %llu)",
+					 path, t.line, t.col, w.s, last, shown, t.s, more, (unsigned long long)max);
+		sp_buf_release(&w);
+		return r;
+	}
+	return 0;
+}
+
+/* jansson's error, or the one above for an integer it cannot hold. */
+static int json_error(const char *path, const char *data, size_t len, uint64_t max, int line, int col,
+		      const char *text, struct sp_err *err)
+{
+	if (!strncmp(text, "too big", 7)) {
+		int r = name_big_integer(path, data, len, max, err);
+		if (r < 0)
+			return r;
+	}
+	return sp_err_set(err, -EINVAL, "%s:%d:%d: invalid JSON: %s", path, line, col, text);
+}
+
 static int load_plain(const char *path, const char *data, size_t len, json_t **out, struct sp_ymarks **marks SP_UNUSED,
 		      struct sp_err *err)
 {
@@ -48,7 +137,7 @@ static int load_plain(const char *path, const char *data, size_t len, json_t **o
 	json_error_t je;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
-		return sp_err_set(err, -EINVAL, "%s:%d:%d: invalid JSON: %s", path, je.line, je.column, je.text);
+		return json_error(path, data, len, INT64_MAX, je.line, je.column, je.text, err);
 	if (!json_is_object(root)) {
 		json_decref(root);
 		return sp_err_set(err, -EINVAL, "%s: $: expected a JSON object at the top level", path);
@@ -81,62 +170,56 @@ static int load_u64(const char *path, const char *data, size_t len, json_t **out
 	 * when nothing needs rewriting. */
 	struct sp_buf b = SP_BUF_INIT;
 	struct rewrite *rw = NULL;
-	size_t nrw = 0, caprw = 0, copied = 0;
-	int line = 1, col = 0, shift = 0, r = 0;
-	bool in_str = false, esc = false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = data[i];
-		col++;
-		if (ch == '\n')
-			line++, col = 0, shift = 0;
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				in_str = false;
+	size_t nrw = 0, caprw = 0, copied = 0, shift_line = 0;
+	int shift = 0, r = 0;
+	struct sp_jlex lx = sp_jlex_start(data, len);
+	struct sp_jtok t;
+	while (sp_jlex_next(&lx, &t)) {
+		if (t.line != shift_line)
+			shift_line = t.line, shift = 0;
+		if (t.type != SP_JTOK_WORD)
 			continue;
+		/* Within a word: a '-' is a negative number; a run of digits
+		 * and the characters of a number is a literal. */
+		for (size_t k = 0; k < t.n; k++) {
+			size_t i = (size_t)(t.s - data) + k;
+			int col = (int)(t.col + k), line = (int)t.line;
+			if (data[i] == '-') {
+				r = sp_err_set(err, -EINVAL,
+					       "%s:%d:%d: negative number: values in a seccomp profile are unsigned "
+					       "(write -N as 2^64-N)",
+					       path, line, col);
+				goto out;
+			}
+			if (data[i] < '0' || data[i] > '9')
+				continue;
+			size_t j = i;
+			while (j < len && ((data[j] >= '0' && data[j] <= '9') || (data[j] && strchr(".eE+-", data[j]))))
+				j++;
+			size_t n = j - i;
+			char lit[24];
+			uint64_t v;
+			/* Longer than 20 digits, a fraction, an exponent or a
+			 * leading zero: not ours to rewrite, jansson reports what
+			 * is wrong. */
+			bool ours = n < sizeof(lit) && !(n > 1 && data[i] == '0');
+			if (ours) {
+				memcpy(lit, data + i, n);
+				lit[n] = 0;
+				ours = !strpbrk(lit, ".eE") && sp_parse_u64(lit, UINT64_MAX, &v) && v > INT64_MAX;
+			}
+			if (ours) {
+				char neg[32];
+				int m = snprintf(neg, sizeof(neg), "%lld", (long long)(int64_t)v);
+				sp_buf_add(&b, data + copied, i - copied);
+				sp_buf_add(&b, neg, (size_t)m);
+				copied = j;
+				xgrow((void **)&rw, &caprw, nrw + 1, sizeof(*rw));
+				shift += m - (int)n;
+				rw[nrw++] = (struct rewrite){line, col + (int)n - 1 + shift, m - (int)n};
+			}
+			k += n - 1;
 		}
-		if (ch == '"')
-			in_str = true;
-		if (ch == '-') {
-			r = sp_err_set(err, -EINVAL,
-				       "%s:%d:%d: negative number: values in a seccomp profile are unsigned (write "
-				       "-N as 2^64-N)", path, line, col);
-			goto out;
-		}
-		if (ch < '0' || ch > '9')
-			continue;
-		size_t j = i;
-		/* data[j] && : strchr() also finds the terminating NUL, and a
-		 * NUL here made the literal longer than its copy below (heap
-		 * overread found by tests/fuzz/fuzz_docker). */
-		while (j < len && ((data[j] >= '0' && data[j] <= '9') || (data[j] && strchr(".eE+-", data[j]))))
-			j++;
-		size_t n = j - i;
-		char lit[24];
-		uint64_t v;
-		/* Longer than 20 digits, a fraction, an exponent or a leading
-		 * zero: not ours to rewrite, jansson reports what is wrong. */
-		bool ours = n < sizeof(lit) && !(n > 1 && data[i] == '0');
-		if (ours) {
-			memcpy(lit, data + i, n);
-			lit[n] = 0;
-			ours = !strpbrk(lit, ".eE") && sp_parse_u64(lit, UINT64_MAX, &v) && v > INT64_MAX;
-		}
-		if (ours) {
-			char neg[32];
-			int k = snprintf(neg, sizeof(neg), "%lld", (long long)(int64_t)v);
-			sp_buf_add(&b, data + copied, i - copied);
-			sp_buf_add(&b, neg, (size_t)k);
-			copied = j;
-			xgrow((void **)&rw, &caprw, nrw + 1, sizeof(*rw));
-			shift += k - (int)n;
-			rw[nrw++] = (struct rewrite){line, col + (int)n - 1 + shift, k - (int)n};
-		}
-		col += (int)n - 1;
-		i = j - 1;
 	}
 	if (nrw)
 		sp_buf_add(&b, data + copied, len - copied);
@@ -151,7 +234,7 @@ static int load_u64(const char *path, const char *data, size_t len, json_t **out
 		for (size_t k = nrw; k-- > 0;)
 			if (rw[k].line == je.line && ecol > rw[k].new_col)
 				ecol -= rw[k].grow;
-		r = sp_err_set(err, -EINVAL, "%s:%d:%d: invalid JSON: %s", path, je.line, ecol, je.text);
+		r = json_error(path, data, len, UINT64_MAX, je.line, ecol, je.text, err);
 		goto out;
 	}
 	if (!json_is_object(root)) {

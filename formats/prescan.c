@@ -6,6 +6,7 @@
 #include <yaml.h>
 
 #include "formats/format.h"
+#include "formats/json_lex.h"
 
 static int too_deep(const char *path, size_t line, size_t col, struct sp_err *err)
 {
@@ -27,39 +28,27 @@ static int too_long(const char *path, size_t line, size_t col, struct sp_err *er
 
 int sp_prescan_json(const char *path, const char *data, size_t len, struct sp_err *err)
 {
-	size_t line = 1, col = 0, nodes = 0, start = 0, sline = 0, scol = 0;
+	size_t nodes = 0;
 	int depth = 0;
-	bool in_str = false, esc = false, in_word = false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = data[i];
-		col++;
-		if (ch == '\n')
-			line++, col = 0;
-		if ((in_str || in_word) && i - start > SP_MAX_SCALAR_BYTES)
-			return too_long(path, sline, scol, err);
-		if (in_str) {
-			if (esc)
-				esc = false;
-			else if (ch == '\\')
-				esc = true;
-			else if (ch == '"')
-				in_str = false;
-			continue;
-		}
+	struct sp_jlex lx = sp_jlex_start(data, len);
+	struct sp_jtok t;
+	while (sp_jlex_next(&lx, &t)) {
+		char ch = t.c;
 		/* Values: every string (keys too), container and literal
-		 * (number, true, false, null: one run of word characters). */
-		bool word = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') ||
-			    (ch >= 'A' && ch <= 'Z') || ch == '-' || ch == '+' || ch == '.';
-		if ((ch == '"' || ch == '{' || ch == '[' || (word && !in_word)) && ++nodes > SP_MAX_NODES)
-			return too_many(path, line, col, err);
-		if (ch == '"' || (word && !in_word))
-			start = i, sline = line, scol = col;
-		in_word = word;
-		if (ch == '"') {
-			in_str = true;
-		} else if (ch == '{' || ch == '[') {
+		 * (number, true, false, null: one word). */
+		bool value = t.type == SP_JTOK_STRING || t.type == SP_JTOK_WORD || ch == '{' || ch == '[';
+		if (value && ++nodes > SP_MAX_NODES)
+			return too_many(path, t.line, t.col, err);
+		/* A string's length counts its quotes: the bytes from its
+		 * opening quote to the first one past the limit. */
+		if ((t.type == SP_JTOK_STRING && t.n > SP_MAX_SCALAR_BYTES + 1) ||
+		    (t.type == SP_JTOK_WORD && t.n > SP_MAX_SCALAR_BYTES))
+			return too_long(path, t.line, t.col, err);
+		if (t.type != SP_JTOK_PUNCT)
+			continue;
+		if (ch == '{' || ch == '[') {
 			if (++depth > SP_MAX_DEPTH)
-				return too_deep(path, line, col, err);
+				return too_deep(path, t.line, t.col, err);
 		} else if ((ch == '}' || ch == ']') && depth > 0) {
 			depth--;
 		}

@@ -16,10 +16,11 @@
  *     if (sp_prescan_json(path, data, len, err) < 0) return err->code;
  *     // "p.json:1:65: nesting deeper than 64 levels"
  *
- * JSON is scanned by hand: its strings are unambiguous ('"' always opens
- * one outside a string), so brackets inside strings are not counted.  YAML
- * is scanned with libyaml's own tokenizer alone (no document is built),
- * stopped at the first token past a limit: while the flow nesting stays
+ * JSON is scanned by hand (formats/json_lex.h): its strings are unambiguous
+ * ('"' always opens one outside a string), so brackets inside strings are
+ * not counted.  YAML is scanned with libyaml's own tokenizer alone (no
+ * document is built), stopped at the first token past a limit: while the
+ * flow nesting stays
  * within SP_MAX_DEPTH each token costs at most SP_MAX_DEPTH steps, and a
  * hand-written YAML scanner would have to agree with libyaml about where
  * every quoted scalar, comment and block scalar starts (a '"' in the

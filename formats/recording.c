@@ -13,6 +13,7 @@
 
 #include "core/util.h"
 #include "formats/format.h"
+#include "formats/json_lex.h"
 #include "formats/json_util.h"
 
 /* ---- writing ---------------------------------------------------------- */
@@ -412,7 +413,9 @@ static int read_errnos(const struct sp_jctx *c, json_t *o, const char *where, st
 			return sp_json_error(c, where, err, "unknown errno name \"%s\"", key);
 		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return sp_json_error(c, where, err, "\"%s\": expected a non-negative integer", key);
-		sp_sysc_add_error(s, e, (uint64_t)json_integer_value(v));
+		if (!sp_sysc_add_error(s, e, (uint64_t)json_integer_value(v)))
+			return sp_json_error(c, where, err, "\"errnos\" add up to more than %llu",
+					     (unsigned long long)SP_COUNT_MAX);
 	}
 	return 0;
 }
@@ -603,37 +606,70 @@ static int read_sysc(const struct sp_jctx *c, json_t *o, const char *w, enum sp_
 	return 0;
 }
 
-/* A JSON object with "schema": "seccomp-profile/recording".  Insisting on
- * the leading '{' and on the key keeps this detector exclusive with the
- * others (the YAML ones refuse '{'): a YAML policy that merely mentioned
- * the schema string was detected as both (found by tests/fuzz/fuzz_yaml). */
+static const char *const top_keys[] = {"schema", "version", "meta", "abis", NULL};
+
+static bool is_top_key(const char *k, size_t n)
+{
+	for (const char *const *t = top_keys; *t; t++)
+		if (strlen(*t) == n && !strncmp(*t, k, n))
+			return true;
+	return false;
+}
+
+/* A JSON object whose top-level "schema" is "seccomp-profile/recording",
+ * or whose top-level keys are all a recording's and include "abis".  Read
+ * from the text (formats/json_lex.h), not from a parsed document, so that
+ * a recording jansson cannot load (a syntax error, an integer too big) is
+ * still reported by the recording reader, with the same message from
+ * every command, and not as an input of unknown kind.  Only top-level keys
+ * count, which keeps this detector exclusive with the others (a YAML or
+ * Docker document that merely mentions the schema string is theirs: found
+ * by tests/fuzz/fuzz_yaml and fuzz_readers), and the others refuse a
+ * document this one claims. */
 bool sp_recording_detect(const char *data, size_t len)
 {
 	if (!data)
 		return false;
 	const char *s = data + strspn(data, " \t\r\n");
-	if (*s != '{')
+	if (*s != '{' || (!strstr(s, "\"schema\"") && !strstr(s, "\"abis\"")))
 		return false;
-	bool found = false;
-	for (const char *k = strstr(s, "\"schema\""); k && !found; k = strstr(k + 1, "\"schema\"")) {
-		const char *v = k + 8;
-		v += strspn(v, " \t\r\n");
-		if (*v != ':')
+	static const char want[] = "\"" SP_RECORDING_SCHEMA "\"";
+	struct sp_jlex lx = sp_jlex_start(s, len - (size_t)(s - data));
+	struct sp_jtok t;
+	int depth = 0;
+	bool want_key = false, want_value = false, schema_key = false, only_ours = true, abis = false;
+	while (sp_jlex_next(&lx, &t)) {
+		char ch = t.c;
+		bool open = t.type == SP_JTOK_PUNCT && (ch == '{' || ch == '[');
+		bool close = t.type == SP_JTOK_PUNCT && (ch == '}' || ch == ']');
+		if (depth != 1) {
+			depth += open ? 1 : close ? -1 : 0;
+			want_key = depth == 1 && open; /* the top-level '{' */
+			if (depth <= 0 && close)
+				break;
 			continue;
-		v++;
-		v += strspn(v, " \t\r\n");
-		found = !strncmp(v, "\"" SP_RECORDING_SCHEMA "\"", sizeof(SP_RECORDING_SCHEMA) + 1);
+		}
+		if (want_value && !(t.type == SP_JTOK_PUNCT && ch == ':')) {
+			if (schema_key && t.type == SP_JTOK_STRING && t.n == sizeof(want) - 1 &&
+			    !memcmp(t.s, want, t.n))
+				return true;
+			want_value = false;
+		} else if (want_key && t.type == SP_JTOK_STRING) {
+			size_t n = t.n >= 2 ? t.n - 2 : 0;
+			schema_key = n == 6 && !strncmp(t.s + 1, "schema", 6);
+			abis |= n == 4 && !strncmp(t.s + 1, "abis", 4);
+			only_ours &= is_top_key(t.s + 1, n);
+			want_key = false;
+			want_value = true;
+			continue;
+		}
+		if (t.type == SP_JTOK_PUNCT && ch == ',')
+			want_key = true;
+		depth += open ? 1 : close ? -1 : 0;
+		if (depth == 0)
+			break;
 	}
-	if (!found)
-		return false;
-	/* The key could sit deeper in another format's document: confirm it
-	 * is the top-level "schema", so that no two formats claim one input
-	 * (fuzz_readers checks that). */
-	json_auto_t *root = NULL;
-	if (sp_json_load("-", data, len, &root, NULL) < 0)
-		return false;
-	json_t *schema = json_object_get(root, "schema");
-	return json_is_string(schema) && !strcmp(json_string_value(schema), SP_RECORDING_SCHEMA);
+	return only_ours && abis;
 }
 
 int sp_recording_parse(const char *path, const char *data, size_t len, struct sp_recording **out,
@@ -644,7 +680,6 @@ int sp_recording_parse(const char *path, const char *data, size_t len, struct sp
 	if (r < 0)
 		return r;
 	struct sp_jctx c = {.file = path};
-	static const char *const top_keys[] = {"schema", "version", "meta", "abis", NULL};
 	const char *schema = NULL;
 	uint64_t version = 0;
 	if ((r = sp_json_get_str(&c, root, "$", "schema", true, &schema, err)) < 0)

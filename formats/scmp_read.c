@@ -713,7 +713,8 @@ static bool looks_like_profile(json_t *root)
 bool sp_fmt_docker_detect(const char *data, size_t len)
 {
 	json_auto_t *root = load_json_quiet(data, len);
-	return root && !json_object_get(root, "kind") && looks_like_profile(root) && has_docker_keys(root);
+	return root && !json_object_get(root, "kind") && looks_like_profile(root) && has_docker_keys(root) &&
+	       !sp_recording_detect(data, len);
 }
 
 bool sp_fmt_oci_detect(const char *data, size_t len)
@@ -728,7 +729,7 @@ bool sp_fmt_oci_detect(const char *data, size_t len)
 
 bool sp_fmt_k8s_detect(const char *data, size_t len)
 {
-	if (!strstr(data, "SeccompProfile"))
+	if (!strstr(data, "SeccompProfile") || sp_recording_detect(data, len))
 		return false;
 	json_auto_t *docs = NULL;
 	struct sp_ymarks *marks = NULL;

@@ -84,7 +84,41 @@ struct conv {
 	bool *busy;       /* being converted: an alias back to it is a cycle */
 	size_t budget;
 	struct sp_err *err;
+	/* where the node being converted is: seg[1..depth] (key or index) */
+	struct {
+		const char *key; /* NULL in a sequence */
+		size_t index;
+	} seg[SP_MAX_DEPTH + 2];
+	int depth;
 };
+
+/* An integer that does not fit 64 bits, worded as the JSON readers word
+ * one (formats/json_util.c): "FILE:L:C: $.a[2]: \"key\": N is out of
+ * range (at most 18446744073709551615)". */
+static int too_big(struct conv *c, const yaml_node_t *n, const char *s)
+{
+	struct sp_buf w = SP_BUF_INIT;
+	sp_buf_puts(&w, "$");
+	for (int i = 1; i < c->depth; i++) {
+		if (c->seg[i].key)
+			sp_buf_printf(&w, ".%s", c->seg[i].key);
+		else
+			sp_buf_printf(&w, "[%zu]", c->seg[i].index);
+	}
+	char last[256] = "";
+	if (c->depth > 0 && c->seg[c->depth].key)
+		snprintf(last, sizeof(last), ": \"%s\"", c->seg[c->depth].key);
+	else if (c->depth > 0)
+		snprintf(last, sizeof(last), ": [%zu]", c->seg[c->depth].index);
+	int r = *s == '-' ? sp_err_set(c->err, -EINVAL, "%s:%zu:%zu: %s%s: %.64s is out of range (at least %lld)",
+				       c->path, n->start_mark.line + 1, n->start_mark.column + 1, w.s, last, s,
+				       (long long)INT64_MIN)
+			  : sp_err_set(c->err, -EINVAL, "%s:%zu:%zu: %s%s: %.64s is out of range (at most %llu)",
+				       c->path, n->start_mark.line + 1, n->start_mark.column + 1, w.s, last, s,
+				       (unsigned long long)UINT64_MAX);
+	sp_buf_release(&w);
+	return r;
+}
 
 static int conv_error(struct conv *c, const yaml_node_t *n, const char *fmt, const char *arg)
 {
@@ -175,7 +209,7 @@ static int conv_scalar(struct conv *c, yaml_node_t *n, json_t **out)
 	uint64_t u;
 	int r = parse_yaml_uint(digits, &u);
 	if (r < 0)
-		return conv_error(c, n, "integer does not fit in 64 bits: ", s);
+		return too_big(c, n, s);
 	if (r > 0) {
 		/* Negative integers become reals and 2^63.. become negative
 		 * json integers: see the header. */
@@ -203,6 +237,8 @@ static int conv_children(struct conv *c, yaml_node_t *n, int depth, json_t *j)
 	if (n->type == YAML_SEQUENCE_NODE) {
 		for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
 			json_t *v = NULL;
+			if (depth + 1 <= SP_MAX_DEPTH + 1)
+				c->seg[depth + 1].key = NULL, c->seg[depth + 1].index = (size_t)(it - n->data.sequence.items.start);
 			if ((r = conv_node(c, *it, depth + 1, &v)) < 0)
 				return r;
 			json_array_append_new(j, v);
@@ -221,6 +257,8 @@ static int conv_children(struct conv *c, yaml_node_t *n, int depth, json_t *j)
 		if (json_object_get(j, key))
 			return conv_error(c, k, "duplicate key: ", key);
 		json_t *v = NULL;
+		if (depth + 1 <= SP_MAX_DEPTH + 1)
+			c->seg[depth + 1].key = key;
 		if ((r = conv_node(c, p->value, depth + 1, &v)) < 0)
 			return r;
 		if (json_object_set_new(j, key, v) < 0)
@@ -251,6 +289,7 @@ static int conv_node(struct conv *c, int idx, int depth, json_t **out)
 	int r = 0;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
+		c->depth = depth;
 		r = conv_scalar(c, n, &j);
 		break;
 	case YAML_SEQUENCE_NODE:

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/util.h"
 
 struct sp_recording *sp_merge_new(void)
@@ -131,11 +132,28 @@ static void merge_meta(struct sp_recording_meta *d, const struct sp_recording_me
 	}
 }
 
+/* A sum held at its maximum: merging real recordings should not fail,
+ * and a wrapped (negative) count would make the result unreadable. */
+static void warn_saturated(void *ctx, const struct sp_sysc *s, const char *field, uint64_t max)
+{
+	const char *source = *(const char **)ctx;
+	char buf[48];
+	if (s)
+		sp_warn("merge: %s %s: \"%s\" adds up to more than %llu (the most a recording holds) with '%s': "
+			"kept at %llu",
+			sp_abi_name(s->abi), sp_sysc_display_name(s, buf, sizeof(buf)), field, (unsigned long long)max,
+			source ? source : "-", (unsigned long long)max);
+	else
+		sp_warn("merge: \"%s\" adds up to more than %llu (the most a recording holds) with '%s': kept at "
+			"%llu",
+			field, (unsigned long long)max, source ? source : "-", (unsigned long long)max);
+}
+
 void sp_merge_add(struct sp_recording *dst, const struct sp_recording *src, const char *source)
 {
 	bool first = dst->meta.runs == 0;
 	merge_meta(&dst->meta, &src->meta, first, source);
 	/* Counts, runs_seen, sites, argument sets, executables, runs,
 	 * processes, threads, duration and completeness. */
-	sp_recording_merge(dst, src);
+	sp_recording_merge(dst, src, warn_saturated, &source);
 }

@@ -21,6 +21,10 @@
  * exit status) are kept when every source agrees, and otherwise: strings
  * become the sorted distinct values joined by ", ", the command and the exit
  * status/signal become unknown.  start_time is the earliest.
+ *
+ * Sums never wrap: one that would pass SP_COUNT_MAX (2^63-1; 2^32-1 for
+ * runs, runs_seen and sites_dropped) stays at it, with one warning per
+ * syscall and field naming the source that took it there.
  */
 #ifndef SP_GENERATOR_MERGE_H
 #define SP_GENERATOR_MERGE_H

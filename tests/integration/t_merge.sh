@@ -64,3 +64,60 @@ t_merge_errors() {
 	true
 }
 tcase "merge: bad input exits 2 and leaves the output alone" t_merge_errors
+
+# nearmax FILE: a recording whose counts and times are a little under 2^63.
+nearmax() {
+	python3 - "$1" <<'PY'
+import json, sys
+M = 2**63 - 1000
+rec = {"schema": "seccomp-profile/recording", "version": 1,
+       "meta": {"runs": 1, "duration_ns": M, "processes": 1},
+       "abis": {"x86_64": [
+           {"name": "read", "calls": M, "time_ns": M, "errnos": {"EAGAIN": M}},
+           {"name": "write", "calls": 5, "time_ns": M},
+           {"name": "close", "calls": 5, "time_ns": M}]}}
+json.dump(rec, open(sys.argv[1], "w"))
+PY
+}
+
+t_merge_saturates() {
+	nearmax a.json
+	"$SP" merge -o m.json a.json a.json a.json 2>err
+	local max=9223372036854775807
+	[ "$(field m.json 'by["read"]["calls"], by["read"]["time_ns"], by["read"]["errors"], by["read"]["errnos"]["EAGAIN"]')" = \
+		"($max, $max, $max, $max)" ] || fail "read not held at 2^63-1: $(field m.json 'by["read"]')"
+	[ "$(field m.json 'by["write"]["calls"], by["write"]["time_ns"], d["meta"]["duration_ns"], d["meta"]["runs"]')" = \
+		"(15, $max, $max, 3)" ] || fail "write/meta: $(field m.json 'by["write"], d["meta"]')"
+	# One warning per syscall and field, naming both, however many inputs pass the maximum.
+	for f in 'read: "calls"' 'read: "time_ns"' 'read: "errnos.EAGAIN"' 'read: "errors"' 'write: "time_ns"' \
+		'close: "time_ns"' '"meta.duration_ns"'; do
+		[ "$(grep -cF -- "$f adds up to more than $max" err)" = 1 ] || fail "not one warning for $f"
+	done
+	[ "$(wc -l <err)" = 7 ] || fail "unexpected warnings: $(cat err)"
+	# The result reads back, and its shares are of an exact total.
+	"$SP" summary m.json >table
+	[ "$(grep -c ' 33.33 ' table)" = 3 ] || fail "shares: $(cat table)"
+	assert_contains table "27670116110.564327           0 9223372036854775837 $max total"
+	! grep -qE ' -[0-9]' table || fail "negative numbers: $(cat table)"
+	"$SP" summary --json m.json >sum.json 2>err
+	python3 -c 'import json,sys; d=json.load(open("sum.json"))["abis"]["x86_64"]; assert [round(s["percent_time"], 2) for s in d["syscalls"]] == [33.33]*3, d; assert d["total_time_ns"] == 2**63-1, d' ||
+		fail "summary --json: $(cat sum.json)"
+	assert_contains err '"total_time_ns" is 27670116110564327421, more than a JSON integer holds'
+}
+tcase "merge: sums past 2^63-1 stay there with one warning per field; summary shares stay exact" t_merge_saturates
+
+t_merge_incomplete() {
+	mkrec a.json /bin/a read
+	python3 - <<'PY'
+import json
+d = json.load(open("a.json"))
+d["meta"]["complete"] = False
+d["meta"]["incomplete_reason"] = "interrupted by SIGINT; workload killed"
+json.dump(d, open("i.json", "w"))
+PY
+	"$SP" merge -o m.json a.json i.json 2>err
+	[ "$(field m.json 'd["meta"]["complete"], d["meta"]["incomplete_reason"]')" = \
+		"(False, 'interrupted by SIGINT; workload killed')" ] || fail "merge lost the incompleteness"
+	[ ! -s err ] || fail "merge warned: $(cat err)"
+}
+tcase "merge: an incomplete input makes an incomplete result" t_merge_incomplete

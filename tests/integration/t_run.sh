@@ -93,6 +93,38 @@ t_run_profile_errors() {
 }
 tcase "run: profile errors name file and location, nothing runs" t_run_profile_errors
 
+# A recording cut short (Ctrl-C) lacks what came after: whoever turns it
+# into a policy or enforces it hears so, once, with the file and the reason;
+# the exit status is what it would be.
+t_run_incomplete_recording() {
+	"$SP" record -q -o full.json -- /bin/true
+	python3 -c '
+import json
+d = json.load(open("full.json"))
+d["meta"]["complete"] = False
+d["meta"]["incomplete_reason"] = "interrupted by SIGINT; workload killed"
+json.dump(d, open("cut.json", "w"))'
+	local want="'cut.json' is an incomplete recording (meta.incomplete_reason: interrupted by SIGINT; workload killed)"
+	assert_status 0 "$SP" generate -o p.json cut.json
+	"$SP" generate -o p.json cut.json 2>err
+	[ "$(grep -cF "$want" err)" = 1 ] || fail "generate: $(cat err)"
+	assert_status 0 "$SP" run -p cut.json -- /bin/true
+	"$SP" run -p cut.json -- /bin/true 2>err
+	[ "$(grep -cF "$want" err)" = 1 ] || fail "run: $(cat err)"
+	assert_status 0 "$SP" check -p cut.json -- /bin/true
+	"$SP" check -p cut.json -- /bin/true 2>err >/dev/null
+	[ "$(grep -cF "$want" err)" = 1 ] || fail "check: $(cat err)"
+	# A complete recording, and -f recording (no policy), say nothing of it.
+	local cmd
+	for cmd in "generate -o p.json full.json" "generate -f recording -o r.json cut.json" \
+		"run -p full.json -- /bin/true" "check -p full.json -- /bin/true"; do
+		# shellcheck disable=SC2086
+		"$SP" $cmd >/dev/null 2>err
+		assert_not_contains err "incomplete"
+	done
+}
+tcase "generate, run and check warn about a recording marked incomplete" t_run_incomplete_recording
+
 t_run_usage() {
 	printf '{"defaultAction": "SCMP_ACT_ALLOW"}\n' >p.json
 	assert_status 2 "$SP" run -- true

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +124,86 @@ START_TEST(container_metadata)
 }
 END_TEST
 
+struct sat_log {
+	int n;
+	char fields[16][48];
+};
+
+static void note_saturated(void *ctx, const struct sp_sysc *s, const char *field, uint64_t max)
+{
+	struct sat_log *l = ctx;
+	ck_assert(!s || s->nr == 0);
+	ck_assert_uint_eq(max, strncmp(field, "runs", 4) && strcmp(field, "meta.runs") &&
+					strcmp(field, "sites_dropped")
+				       ? SP_COUNT_MAX
+				       : UINT32_MAX);
+	ck_assert_int_lt(l->n, 16);
+	snprintf(l->fields[l->n++], sizeof(l->fields[0]), "%s", field);
+}
+
+/* Sums stop at their maximum instead of wrapping to negative numbers in
+ * the written file, each field reported once however many inputs pass it. */
+START_TEST(sums_saturate)
+{
+	const int64_t a[] = {0};
+	struct sp_recording *r = run("6.1", "/bin/a", 0, a, 1);
+	struct sp_sysc *s = sp_recording_sysc(r, SP_ABI_X86_64, 0, false);
+	s->calls = SP_COUNT_MAX - 10;
+	s->time_ns = SP_COUNT_MAX;
+	ck_assert(sp_sysc_add_error(s, EAGAIN, SP_COUNT_MAX - 10));
+	ck_assert(sp_sysc_add_error(s, EINTR, 2));
+	ck_assert_uint_eq(s->errors, SP_COUNT_MAX - 8);
+	ck_assert_uint_eq(s->errs[0].count, 2); /* EINTR (4) sorts before EAGAIN (11) */
+	/* errors would pass the maximum: both held there, reported */
+	struct sp_recording *r2 = sp_recording_new();
+	struct sp_sysc *w = sp_recording_sysc(r2, SP_ABI_X86_64, 1, true);
+	ck_assert(sp_sysc_add_error(w, EAGAIN, SP_COUNT_MAX));
+	ck_assert(!sp_sysc_add_error(w, EAGAIN, 1));
+	ck_assert_uint_eq(w->errors, SP_COUNT_MAX);
+	ck_assert_uint_eq(w->errs[0].count, SP_COUNT_MAX);
+	sp_recording_free(r2);
+	s->runs_seen = 1;
+	r->meta.runs = UINT32_MAX;
+	r->meta.duration_ns = SP_COUNT_MAX / 2 + 1;
+	struct sat_log log = {0};
+	struct sp_recording *m = sp_recording_new();
+	m->meta.runs = 0;
+	sp_recording_merge(m, r, note_saturated, &log);
+	ck_assert_int_eq(log.n, 0); /* the first input fits */
+	sp_recording_merge(m, r, note_saturated, &log);
+	sp_recording_merge(m, r, note_saturated, &log);
+	const struct sp_sysc *d = sp_recording_sysc(m, SP_ABI_X86_64, 0, false);
+	ck_assert_uint_eq(d->calls, SP_COUNT_MAX);
+	ck_assert_uint_eq(d->time_ns, SP_COUNT_MAX);
+	ck_assert_uint_eq(d->errors, SP_COUNT_MAX);
+	ck_assert_uint_eq(d->errs[1].count, SP_COUNT_MAX); /* EAGAIN */
+	ck_assert_uint_eq(d->errs[0].count, 6);            /* EINTR: small, exact */
+	ck_assert_uint_eq(d->runs_seen, 3);
+	ck_assert_uint_eq(m->meta.runs, UINT32_MAX);
+	ck_assert_uint_eq(m->meta.duration_ns, SP_COUNT_MAX);
+	ck_assert_uint_eq(m->meta.processes, 3);
+	/* once each, in the order they passed */
+	ck_assert_int_eq(log.n, 6);
+	ck_assert_str_eq(log.fields[0], "calls");
+	ck_assert_str_eq(log.fields[1], "time_ns");
+	ck_assert_str_eq(log.fields[2], "errnos.EAGAIN");
+	ck_assert_str_eq(log.fields[3], "errors");
+	ck_assert_str_eq(log.fields[4], "meta.runs");
+	ck_assert_str_eq(log.fields[5], "meta.duration_ns");
+	sp_recording_free(m);
+	sp_recording_free(r);
+
+	uint64_t v = 5;
+	ck_assert(sp_add_sat(&v, SP_COUNT_MAX - 5, SP_COUNT_MAX));
+	ck_assert_uint_eq(v, SP_COUNT_MAX);
+	ck_assert(!sp_add_sat(&v, 1, SP_COUNT_MAX));
+	ck_assert_uint_eq(v, SP_COUNT_MAX);
+	v = UINT64_MAX; /* already past: held at the maximum */
+	ck_assert(!sp_add_sat(&v, 0, SP_COUNT_MAX));
+	ck_assert_uint_eq(v, SP_COUNT_MAX);
+}
+END_TEST
+
 static Suite *merge_suite(void)
 {
 	Suite *s = suite_create("merge");
@@ -129,6 +211,7 @@ static Suite *merge_suite(void)
 	tcase_add_test(tc, union_with_runs_seen);
 	tcase_add_test(tc, disagreeing_metadata);
 	tcase_add_test(tc, container_metadata);
+	tcase_add_test(tc, sums_saturate);
 	suite_add_tcase(s, tc);
 	return s;
 }

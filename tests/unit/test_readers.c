@@ -215,7 +215,8 @@ START_TEST(docker_errors)
 		"\"valueTwo\" is only used by SCMP_CMP_MASKED_EQ", NULL);
 	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": "
 			 "18446744073709551616, \"op\": \"SCMP_CMP_EQ\"}]}"),
-		"t.in:1:", "invalid JSON");
+		"t.in:1:", "$.syscalls[0].args[0]: \"value\": 18446744073709551616 is out of range (at most "
+		"18446744073709551615)");
 	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"errnoret\": 1}"),
 		"unknown key \"errnoret\"", "did you mean \"errnoRet\"");
 	rd_fail(d, ENTRY("{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"arches\": [\"x86_64\"]}}"),
@@ -402,6 +403,10 @@ START_TEST(yaml_beats_and_policy)
 		"$.syscalls[1].names[0]", "conflicting rules for \"read\"");
 	rd_fail(y, "default_action: errno\nsyscalls:\n- action: allow\n  names: [read, read]\n", "listed twice", NULL);
 	rd_fail(y, "default_action: errno\nsyscalls: []\n", "must not be empty", NULL);
+	/* an integer past 64 bits is worded as the JSON readers word it */
+	rd_fail(y, "default_action: errno\nsyscalls:\n- action: allow\n  names: [read]\n  x: [1, 18446744073709551616]\n",
+		"t.in:5:10: $.syscalls[0].x: [1]: 18446744073709551616 is out of range (at most 18446744073709551615)",
+		NULL);
 	rd_fail(y,
 		"default_action: errno\nsyscalls:\n- action: allow\n  names: [read]\n  names_with_args:\n"
 		"  - name: read\n    arguments: [{argument: 0, operation: Equal, value: 1}]\n",

@@ -187,10 +187,52 @@ START_TEST(parse_errors_are_precise)
 	expect_error(HDR "\"abis\":{\"x86_64\":[{\"nr\":0,\"args\":{\"0\":{\"values\":[12]}}}]}}", "0x");
 	expect_error(HDR "\"abis\":{\"x86_64\":[{\"nr\":0}]},\"abis\":{}}", "duplicate");
 	expect_error(HDR "\"meta\":{\"runs\":0},\"abis\":{}}", "at least 1");
+	/* integers jansson cannot hold: the field, its path and the limit */
+	expect_error(HDR "\"abis\":{\"x86_64\":[{\"nr\":0,\"calls\":18446744073709551615}]}}",
+		     "in.json:1:85: $.abis.x86_64[0]: \"calls\": 18446744073709551615 is out of range (at most "
+		     "9223372036854775807)");
+	expect_error(HDR "\"meta\":{\"attached\":[1,\n 99999999999999999999999]},\"abis\":{}}",
+		     "in.json:2:2: $.meta.attached: [1]: 99999999999999999999999 is out of range");
+	expect_error(HDR "\"abis\":{\"x86_64\":[{\"nr\":-9223372036854775809}]}}",
+		     "$.abis.x86_64[0]: \"nr\": -9223372036854775809 is out of range (at least "
+		     "-9223372036854775808)");
+	expect_error(HDR "\"abis\":{\"x86_64\":[{\"nr\":0,\"errnos\":{\"EAGAIN\":9223372036854775807,"
+		     "\"EINTR\":1}}]}}",
+		     "$.abis.x86_64[0]: \"errnos\" add up to more than 9223372036854775807");
 	char deep[512] = HDR "\"abis\":";
 	for (int i = 0; i < 100; i++)
 		strcat(deep, "[");
 	expect_error(deep, "nesting");
+}
+END_TEST
+
+/* Recordings are recognised by their top-level keys in the text, so that
+ * one jansson cannot load still goes to the recording reader (and gets the
+ * same message from every command), while a document that only mentions
+ * the schema deeper down is not one. */
+START_TEST(detect_by_top_level_keys)
+{
+	static const struct {
+		const char *text;
+		bool rec;
+	} cases[] = {
+		{HDR "\"abis\":{}}", true},
+		{HDR "\"abis\":{\"x86_64\":[{\"calls\":18446744073709551615}]}}", true},
+		{"{\"schema\":\"seccomp-profile/recording\",", true}, /* truncated */
+		{" {\"version\":1,\"schema\" : \"seccomp-profile/recording\"}", true},
+		{"{\"abis\":{}}", true}, /* no schema: the reader says it is missing */
+		{"{\"version\":1,\"meta\":{},\"abis\":{\"x\":1}}", true},
+		{"{\"schema\":\"docker\",\"abis\":{}}", true},
+		{"{\"abis\":{},\"defaultAction\":\"SCMP_ACT_ERRNO\"}", false},
+		{"{\"x\":{\"schema\":\"seccomp-profile/recording\",\"abis\":{}}}", false},
+		{"{\"x\":\"\\\"schema\\\":\\\"seccomp-profile/recording\\\"\"}", false},
+		{"{\"meta\":{}}", false},
+		{"schema: seccomp-profile/recording\nabis: {}\n", false},
+		{"[{\"schema\":\"seccomp-profile/recording\"}]", false},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		ck_assert_msg(sp_recording_detect(cases[i].text, strlen(cases[i].text)) == cases[i].rec, "%s: %s",
+			      cases[i].text, cases[i].rec ? "not detected" : "detected");
 }
 END_TEST
 
@@ -209,7 +251,7 @@ START_TEST(merge_sums_and_counts_runs)
 	struct sp_recording *a = sample();
 	struct sp_recording *b = sample();
 	sp_recording_sysc(b, SP_ABI_X86_64, 0, true)->calls = 1;
-	sp_recording_merge(a, b);
+	sp_recording_merge(a, b, NULL, NULL);
 	ck_assert_uint_eq(a->meta.runs, 2);
 	struct sp_sysc *s = sp_recording_sysc(a, SP_ABI_X86_64, 257, false);
 	ck_assert_uint_eq(s->calls, 20);
@@ -250,6 +292,7 @@ static Suite *recording_suite(void)
 	tcase_add_test(tc, container_meta_round_trip);
 	tcase_add_test(tc, parse_errors_are_precise);
 	tcase_add_test(tc, name_only_entries_resolve);
+	tcase_add_test(tc, detect_by_top_level_keys);
 	suite_add_tcase(s, tc);
 	return s;
 }

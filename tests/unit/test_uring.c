@@ -131,8 +131,8 @@ START_TEST(recording_round_trip)
 	other->meta.io_uring.ops_complete = true;
 	sp_strset_add(&other->meta.io_uring.ops, &other->meta.io_uring.nops, "MKDIRAT");
 	struct sp_recording *none = sp_recording_new();
-	sp_recording_merge(back, none);
-	sp_recording_merge(back, other);
+	sp_recording_merge(back, none, NULL, NULL);
+	sp_recording_merge(back, other, NULL, NULL);
 	ck_assert_uint_eq(back->meta.io_uring.nops, 3);
 	ck_assert(!back->meta.io_uring.ops_complete && back->meta.io_uring.sqpoll);
 	/* a file without the key (older writers) and with null: not used */
