@@ -83,6 +83,7 @@ struct check {
 	bool skip_launch_execve; /* the profile allows execve: the tracer's synthetic count is not one */
 	bool seen_first;
 	int64_t execve_nr;
+	bool nosys_is_default; /* the default action is errno ENOSYS: nr -1 behaves as without a filter */
 };
 
 static char *proc_exe(pid_t pid)
@@ -104,6 +105,8 @@ static void on_call(void *ctx, pid_t pid, enum sp_abi abi, int64_t nr)
 	bool first = !c->seen_first;
 	c->seen_first = true;
 	if (first && c->skip_launch_execve && abi == sp_abi_native() && nr == c->execve_nr)
+		return;
+	if (nr == -1 && c->nosys_is_default)
 		return;
 	_cleanup_free_ char *exe = proc_exe(pid);
 	for (size_t i = 0; i < c->n; i++) {
@@ -224,6 +227,20 @@ static const char *what_profile_does(const struct report *rp, const struct viola
 	return buf;
 }
 
+/* A call of number -1 (tracer.h: sp_tracer_no_syscall()) is no system call:
+ * without a filter the kernel answers ENOSYS, but seccomp sees it first
+ * and, no profile being able to name it, the profile's default action
+ * applies.  It is reported when that action is not ENOSYS's equivalent
+ * (check's filter traces only what the profile would stop). */
+static void no_syscall_note(const struct report *rp, char *buf, size_t len)
+{
+	char act[32];
+	snprintf(buf, len,
+		 "number -1 is no system call: the kernel answers ENOSYS, but seccomp sees it first and the profile's "
+		 "default action (%s) applies; no profile can name it",
+		 sp_action_str(rp->p->def, act, sizeof(act)));
+}
+
 static int write_text(FILE *out, void *ctx, struct sp_err *err)
 {
 	(void)err;
@@ -242,10 +259,15 @@ static int write_text(FILE *out, void *ctx, struct sp_err *err)
 	for (size_t i = 0; i < c->n; i++) {
 		const struct violation *v = &c->v[i];
 		char act[256], nrbuf[32];
-		snprintf(nrbuf, sizeof(nrbuf), "#%lld", (long long)v->nr);
+		snprintf(nrbuf, sizeof(nrbuf), v->nr == -1 ? "(nr -1)" : "#%lld", (long long)v->nr);
 		fprintf(out, "  %-8s %-20s %6llu call%s  first pid %-7d %s  (profile: %s)\n", sp_abi_name(v->abi),
 			v->name ? v->name : nrbuf, (unsigned long long)v->count, v->count == 1 ? " " : "s",
 			(int)v->first_pid, v->exe ? v->exe : "?", what_profile_does(rp, v, act, sizeof(act)));
+		if (v->nr == -1) {
+			char note[256];
+			no_syscall_note(rp, note, sizeof(note));
+			fprintf(out, "      %s\n", note);
+		}
 		if (!rp->stacks)
 			continue;
 		const struct sp_callsite *s = site_for(rp->rec, v);
@@ -292,6 +314,11 @@ static int write_json(FILE *out, void *ctx, struct sp_err *err)
 		json_object_set_new(o, "count", json_integer((json_int_t)v->count));
 		json_object_set_new(o, "first_pid", json_integer(v->first_pid));
 		json_object_set_new(o, "profile_action", json_string(what_profile_does(rp, v, act, sizeof(act))));
+		if (v->nr == -1) {
+			char note[256];
+			no_syscall_note(rp, note, sizeof(note));
+			json_object_set_new(o, "note", json_string(note));
+		}
 		if (rp->stacks) {
 			const struct sp_callsite *s = site_for(rp->rec, v);
 			json_t *frames = s ? json_array() : json_null();
@@ -413,6 +440,7 @@ int cmd_check(int argc, char **argv)
 	bool cond;
 	struct sp_action ex = sp_cli_policy_action(p, p->def, "execve", sp_abi_native(), &cond);
 	chk.skip_launch_execve = cond || ex.kind == SP_ACT_ALLOW || ex.kind == SP_ACT_LOG;
+	chk.nosys_is_default = p->def.kind == SP_ACT_ERRNO && p->def.data == ENOSYS;
 	rp.deny_errno = p->def.kind == SP_ACT_ERRNO && p->def.data ? (int)p->def.data : EPERM;
 	if (sp_tracer_resolve(rp.cmd[0], &path, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);

@@ -80,7 +80,7 @@ static int load_input(const char *path, struct input *in, struct sp_err *err)
 		return r;
 	if (sp_recording_detect(data, len))
 		return sp_recording_parse(path, data, len, &in->rec, err);
-	return sp_cli_load_policy(path, NULL, &in->pol, NULL, err);
+	return sp_cli_load_policy_data(path, data, len, NULL, &in->pol, NULL, err);
 }
 
 /* ---- text ------------------------------------------------------------- */
@@ -447,11 +447,11 @@ int cmd_diff(int argc, char **argv)
 	}
 	/* A recording compared with a policy becomes the policy generate
 	 * would write from it (with generate's defaults). */
-	if (a.rec && b.pol && sp_cli_load_policy(oldp, NULL, &a.pol, NULL, &err) < 0) {
+	if (a.rec && b.pol && sp_cli_recording_policy(oldp, a.rec, NULL, &a.pol, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}
-	if (b.rec && a.pol && sp_cli_load_policy(newp, NULL, &b.pol, NULL, &err) < 0) {
+	if (b.rec && a.pol && sp_cli_recording_policy(newp, b.rec, NULL, &b.pol, &err) < 0) {
 		sp_cli_fail(&err, SP_EXIT_USAGE);
 		goto out;
 	}

@@ -278,7 +278,8 @@ int cmd_generate(int argc, char **argv)
 			status = sp_cli_usage("generate", "policy input from standard input is not supported");
 			goto out;
 		}
-		if (sp_cli_load_policy(argv[i], &gen, &p, NULL, &err) < 0) {
+		struct sp_cli_load_opts lo = {.gen = &gen};
+		if (sp_cli_load_policy_data(argv[i], data, len, &lo, &p, NULL, &err) < 0) {
 			status = sp_cli_fail(&err, SP_EXIT_USAGE);
 			goto out;
 		}

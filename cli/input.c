@@ -47,6 +47,19 @@ static int explain_unknown(const char *path, const char *data, size_t len, struc
 			  path);
 }
 
+int sp_cli_recording_policy(const char *path, const struct sp_recording *rec, const struct sp_gen_opts *gen,
+			    struct sp_policy **out, struct sp_err *err)
+{
+	int r = sp_generate(rec, gen, out, err);
+	if (r < 0) {
+		sp_err_prefix(err, "%s", path);
+		return r;
+	}
+	if (!(*out)->source)
+		(*out)->source = xstrdup(path);
+	return 0;
+}
+
 static int from_recording(const char *path, const char *data, size_t len, const struct sp_gen_opts *gen,
 			  struct sp_policy **out, struct sp_recording **rec_out, struct sp_err *err)
 {
@@ -54,14 +67,11 @@ static int from_recording(const char *path, const char *data, size_t len, const 
 	int r = sp_recording_parse(path, data, len, &rec, err);
 	if (r < 0)
 		return r;
-	r = sp_generate(rec, gen, out, err);
+	r = sp_cli_recording_policy(path, rec, gen, out, err);
 	if (r < 0) {
-		sp_err_prefix(err, "%s", path);
 		sp_recording_free(rec);
 		return r;
 	}
-	if (!(*out)->source)
-		(*out)->source = xstrdup(path);
 	if (rec_out)
 		*rec_out = rec;
 	else
@@ -92,12 +102,26 @@ static int load_policy(const char *path, const char *data, size_t len, const str
 	return explain_unknown(path, data, len, err);
 }
 
-int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, struct sp_policy **out,
-			  struct sp_recording **rec_out, struct sp_err *err)
+int sp_cli_load_policy_data(const char *path, const char *data, size_t len, const struct sp_cli_load_opts *o,
+			    struct sp_policy **out, struct sp_recording **rec_out, struct sp_err *err)
 {
 	static const struct sp_cli_load_opts none = {0};
 	if (!o)
 		o = &none;
+	if (rec_out)
+		*rec_out = NULL;
+	if (strlen(data) != len)
+		return sp_err_set(err, -EINVAL, "%s: binary data (a NUL byte at offset %zu)", path, strlen(data));
+	/* Detectors, the reader and explain_unknown() share one parse. */
+	sp_parse_cache_begin(data, len);
+	int r = load_policy(path, data, len, o, out, rec_out, err);
+	sp_parse_cache_end();
+	return r;
+}
+
+int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, struct sp_policy **out,
+			  struct sp_recording **rec_out, struct sp_err *err)
+{
 	if (rec_out)
 		*rec_out = NULL;
 	_cleanup_free_ char *data = NULL;
@@ -105,13 +129,7 @@ int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, st
 	int r = sp_file_read_all(path, SP_MAX_INPUT_BYTES, &data, &len, err);
 	if (r < 0)
 		return r;
-	if (strlen(data) != len)
-		return sp_err_set(err, -EINVAL, "%s: binary data (a NUL byte at offset %zu)", path, strlen(data));
-	/* Detectors, the reader and explain_unknown() share one parse. */
-	sp_parse_cache_begin(data, len);
-	r = load_policy(path, data, len, o, out, rec_out, err);
-	sp_parse_cache_end();
-	return r;
+	return sp_cli_load_policy_data(path, data, len, o, out, rec_out, err);
 }
 
 int sp_cli_load_policy(const char *path, const struct sp_gen_opts *gen, struct sp_policy **out,

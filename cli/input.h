@@ -36,5 +36,15 @@ struct sp_cli_load_opts {
 };
 int sp_cli_load_policy_ex(const char *path, const struct sp_cli_load_opts *o, struct sp_policy **out,
 			  struct sp_recording **rec_out, struct sp_err *err);
+/* The policy generate makes of rec (read from path) with gen (NULL:
+ * defaults); errors are prefixed with path. */
+int sp_cli_recording_policy(const char *path, const struct sp_recording *rec, const struct sp_gen_opts *gen,
+			    struct sp_policy **out, struct sp_err *err);
+
+/* The same for an input already read (data: len bytes, NUL-terminated),
+ * named path in messages: callers that looked at the bytes first (is it a
+ * recording?) need not read the file a second time. */
+int sp_cli_load_policy_data(const char *path, const char *data, size_t len, const struct sp_cli_load_opts *o,
+			    struct sp_policy **out, struct sp_recording **rec_out, struct sp_err *err);
 
 #endif

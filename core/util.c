@@ -150,33 +150,55 @@ int sp_file_read_all(const char *path, size_t max, char **out, size_t *len, stru
 	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return sp_err_sys(err, "open '%s'", path);
-	struct sp_buf b = SP_BUF_INIT;
-	char chunk[65536];
+	/* A regular file says how big it is: refuse it before reading, and
+	 * read it into one buffer of its size (no doubling, no copy).  A pipe,
+	 * a device or a file whose size the kernel does not know (procfs says
+	 * 0) is read in a growing buffer, at most max + 1 bytes: one past the
+	 * limit is enough to refuse it, /dev/zero included.  The loop also
+	 * catches a regular file that grew after fstat(). */
+	struct stat st;
+	size_t cap = 1 << 16;
 	int r = 0;
-	for (;;) {
-		ssize_t n = read(fd, chunk, sizeof(chunk));
-		if (n < 0) {
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		if ((uint64_t)st.st_size > max)
+			r = sp_err_set(err, -EFBIG, "'%s' is larger than the limit of %zu bytes", path, max);
+		cap = (size_t)st.st_size + 1; /* + 1: the read that finds the end */
+	}
+	if (cap > max + 1)
+		cap = max + 1;
+	char *buf = NULL;
+	size_t n = 0;
+	if (r == 0)
+		buf = xmalloc(cap + 1);
+	while (r == 0) {
+		if (n == cap) {
+			if (cap > max) {
+				r = sp_err_set(err, -EFBIG, "'%s' is larger than the limit of %zu bytes", path, max);
+				break;
+			}
+			cap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			buf = xrealloc(buf, cap + 1);
+		}
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0) {
 			if (errno == EINTR)
 				continue;
 			r = sp_err_sys(err, "read '%s'", path);
 			break;
 		}
-		if (n == 0)
+		if (k == 0)
 			break;
-		if (b.len + (size_t)n > max) {
-			r = sp_err_set(err, -EFBIG, "'%s' is larger than the limit of %zu bytes", path, max);
-			break;
-		}
-		sp_buf_add(&b, chunk, (size_t)n);
+		n += (size_t)k;
 	}
 	if (!is_stdin)
 		close(fd);
 	if (r < 0) {
-		sp_buf_release(&b);
+		free(buf);
 		return r;
 	}
-	*len = b.len;
-	*out = sp_buf_steal(&b);
+	buf[n] = '\0';
+	*len = n;
+	*out = buf;
 	return 0;
 }
 

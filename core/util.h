@@ -64,7 +64,10 @@ char *sp_buf_steal(struct sp_buf *b); /* never NULL; resets b */
 void sp_buf_release(struct sp_buf *b);
 
 /* Reads a whole file (or stdin for "-") of at most max bytes into *out
- * (NUL-terminated; *len excludes the NUL). */
+ * (NUL-terminated; *len excludes the NUL).  A regular file larger than max
+ * is refused before anything is read; a stream (pipe, device) after at
+ * most max + 1 bytes.  Memory: one buffer of the file's size (streams: at
+ * most twice what they held, never more than max + 1). */
 int sp_file_read_all(const char *path, size_t max, char **out, size_t *len, struct sp_err *err);
 
 /* Parses an unsigned decimal/0x-hex integer that must fit in max; false on

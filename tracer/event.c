@@ -99,3 +99,8 @@ const char *sp_tracer_ev_name(enum sp_ev ev)
 		return names[ev];
 	return "?";
 }
+
+bool sp_tracer_no_syscall(enum sp_abi abi, uint64_t nr)
+{
+	return (int64_t)nr == -1 || (abi == SP_ABI_I386 && (uint32_t)nr == 0xffffffffu);
+}

@@ -101,8 +101,16 @@ static void count_call(struct sp_tracer *t, struct sp_task *tk, uint32_t arch, u
 	/* The i386 ABI reports 32-bit numbers; keep the value the kernel
 	 * gave, sign-extended like the kernel's own int. */
 	int64_t n = (int64_t)nr;
-	if (n == -1 || (abi == SP_ABI_I386 && (uint32_t)nr == 0xffffffffu)) {
-		tk->cur = NULL; /* "no syscall": a tracer skipped it */
+	if (sp_tracer_no_syscall(abi, nr)) {
+		/* Number -1 is "no system call": the kernel answers ENOSYS
+		 * without running anything (a tracer skipping a call sets it
+		 * too).  seccomp still sees it, and a filter's default action
+		 * applies, since no profile can name it: not recorded, but
+		 * check hears of it (its filter only traces what the profile
+		 * would stop). */
+		tk->cur = NULL;
+		if (t->o->on_call)
+			t->o->on_call(t->o->on_call_ctx, tk->pid, abi, -1);
 		return;
 	}
 	struct sp_sysc *s = sp_recording_sysc(t->rec, abi, n, true);
@@ -208,10 +216,9 @@ static void on_exit_stop(struct sp_tracer *t, struct sp_task *tk, const struct _
 
 /* check --deny: make the call the task is stopped in (a seccomp stop) fail
  * with -err without running it (tracer/regs.c says how, per architecture). */
-static void deny_call(struct sp_tracer *t, struct sp_task *tk, int err)
+static void deny_call(struct sp_tracer *t, struct sp_task *tk, enum sp_abi abi, int err)
 {
-	const struct sp_sysc *s = tk->cur;
-	int r = sp_regs_skip_call(tk->pid, s ? s->abi : SP_ABI_UNKNOWN, err);
+	int r = sp_regs_skip_call(tk->pid, abi, err);
 	if (r == -ENOSYS) {
 		if (!t->warned_deny)
 			sp_warn("--deny is not implemented on this architecture: calls proceed");
@@ -258,8 +265,11 @@ static void on_syscall_stop(struct sp_tracer *t, struct sp_task *tk)
 			count_call(t, tk, in.arch, in.seccomp.nr, (const uint64_t *)in.seccomp.args);
 			untraced_clone(t, tk, in.seccomp.args[0]);
 		}
-		if (t->o->deny_errno > 0 && tk->cur)
-			deny_call(t, tk, t->o->deny_errno);
+		/* A call of number -1 fails with the profile's errno too: that
+		 * is what the profile would make of it. */
+		if (t->o->deny_errno > 0 &&
+		    (tk->cur || sp_tracer_no_syscall(sp_abi_classify(in.arch, in.seccomp.nr), in.seccomp.nr)))
+			deny_call(t, tk, sp_abi_classify(in.arch, in.seccomp.nr), t->o->deny_errno);
 		if (t->o->exit_stops && tk->cur)
 			tk->flags |= T_WANT_EXIT;
 		break;

@@ -78,7 +78,9 @@ struct sp_tracer_opts {
 	/* Called for every call counted, after rec is updated, with the task
 	 * that made it (check: per-executable violations).  In "seccomp" mode
 	 * only calls the filter traced are counted, so with a filter that
-	 * ALLOWs most calls this is off the hot path.  Must not call ptrace. */
+	 * ALLOWs most calls this is off the hot path.  Must not call ptrace.
+	 * A call of number -1 (sp_tracer_no_syscall()) comes with nr -1 and is
+	 * not in rec. */
 	void (*on_call)(void *ctx, pid_t pid, enum sp_abi abi, int64_t nr);
 	void *on_call_ctx;
 	/* Attach mode: called once every thread of every PID is seized, before
@@ -136,5 +138,11 @@ enum sp_ev {
  * code for EXITED, killing signal for KILLED, 0 otherwise). */
 enum sp_ev sp_tracer_classify(int status, int *sig);
 const char *sp_tracer_ev_name(enum sp_ev ev);
+
+/* true for the number that is "no system call": -1 (i386 reports it as
+ * 0xffffffff).  The kernel answers it with ENOSYS without running anything;
+ * seccomp filters see it (their default action applies: no rule can name
+ * it), and a tracer that skips a call sets it. */
+bool sp_tracer_no_syscall(enum sp_abi abi, uint64_t nr);
 
 #endif

@@ -14,6 +14,9 @@
  *                          ABI has (more distinct calls than a recorder's
  *                          tables may hold)
  *   rec_misc sleep MS      sleep MS milliseconds
+ *   rec_misc nosys         syscall(-1), "no system call" (0xffffffff on i386),
+ *                          twice; prints the errno each got ("ENOSYS" without
+ *                          a filter), then calls getppid
  * Builds for -m32 too (HELPER-M32). */
 #include <errno.h>
 #include <sched.h>
@@ -124,6 +127,14 @@ int main(int argc, char **argv)
 			if (syscall(1024 + i) != -1 || errno != ENOSYS)
 				return 10;
 		return 0;
+	}
+	if (!strcmp(m, "nosys")) {
+		for (int i = 0; i < 2; i++) {
+			long r = syscall(-1);
+			printf("nosys: %s\n", r == -1 ? strerrorname_np(errno) : "no error");
+		}
+		fflush(stdout);
+		return getppid() > 0 ? 0 : 10;
 	}
 	if (!strcmp(m, "sleep")) {
 		long ms = argc > 2 ? atol(argv[2]) : 1000;

@@ -122,6 +122,47 @@ else:
 PY
 }
 
+# Memory of big inputs (SP_MAX_INPUT_BYTES, 64 MiB).  A regular file's size
+# is known: one over the limit is refused before anything is read, and one
+# under it is read into one buffer of its size.  A stream is read to one
+# byte past the limit at most.  Reading by doubling a buffer needed 128 MiB
+# for a 64 MiB input (and 133 MB resident); the address-space limits below
+# (40 MB, 120 MB) leave room for the program and one copy only.
+t_big_inputs_memory() {
+	local limit=$((64 * 1024 * 1024)) rc
+	truncate -s 1T huge.json
+	for cmd in "generate -o out.json" "merge -o out.json" "run -p"; do
+		rc=0
+		# shellcheck disable=SC2086
+		(ulimit -v 40000 && exec "$SP" $cmd huge.json $( [ "$cmd" = "run -p" ] && echo -- true)) 2>err || rc=$?
+		[ $rc = 2 ] || fail "$cmd 1 TiB: exit $rc: $(cat err)"
+		assert_contains err "'huge.json' is larger than the limit of $limit bytes"
+	done
+	gen_input size64-spaces.json s64.json
+	for cmd in "run -p s64.json -- true" "generate -o out.json s64.json" "diff s64.json s64.json"; do
+		rc=0
+		# shellcheck disable=SC2086
+		(ulimit -v 120000 && exec "$SP" $cmd) 2>err || rc=$?
+		[ $rc = 2 ] || fail "$cmd: exit $rc: $(cat err)"
+		assert_contains err 's64.json: $: "defaultAction": unknown action "SCMP_ACT_NOPE"'
+	done
+	rc=0
+	(ulimit -v 120000 && exec "$SP" generate -o out.json /dev/zero) 2>err || rc=$?
+	[ $rc = 2 ] || fail "/dev/zero: exit $rc: $(cat err)"
+	assert_contains err "'/dev/zero' is larger than the limit of $limit bytes"
+	# From a pipe (256 MiB offered): refused once it is past the limit.
+	rc=0
+	python3 -c '
+import sys, signal
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+chunk = b"\n" * 65536
+for _ in range(4096):
+    sys.stdout.buffer.write(chunk)' | (ulimit -v 120000 && exec "$SP" summary -) 2>err || rc=$?
+	[ $rc = 2 ] || fail "pipe: exit $rc: $(cat err)"
+	assert_contains err "'-' is larger than the limit of $limit bytes"
+}
+tcase "badinput: inputs over 64 MiB are refused before reading (files) or one byte past it (streams), in bounded memory" t_big_inputs_memory
+
 t_table_wellformed() {
 	local n=0 line TABLE=$TESTS_DIR/badinput/cases.tsv INPUTS=$TESTS_DIR/badinput/inputs
 	while IFS= read -r line; do

@@ -108,6 +108,41 @@ t_check_errors() {
 }
 tcase "check: bad profile, missing command and usage errors exit 2" t_check_errors
 
+# syscall(-1) is no system call (ENOSYS without a filter), but seccomp sees
+# it and the default action of any profile applies (EPERM here): check says
+# so, as a violation of its own, and run shows the difference is real.
+nosys_case() {
+	local victim=$1 abi=$2
+	"$SP" record -q -o rec.json -- "$victim" nosys >/dev/null
+	"$SP" generate -o p.json rec.json
+	"$victim" nosys >out
+	[ "$(cat out)" = "nosys: ENOSYS
+nosys: ENOSYS" ] || fail "without a filter: $(cat out)"
+	"$SP" run -p p.json -- "$victim" nosys >out
+	[ "$(sort -u out)" = "nosys: EPERM" ] || fail "run: $(cat out)"
+	assert_status 1 "$SP" check -p p.json --json -o r.json -- "$victim" nosys
+	[ "$(violations r.json)" = "$abi:None:2:$(basename "$victim")" ] || fail "report: $(violations r.json)"
+	python3 -c 'import json,sys; v=json.load(open("r.json"))["violations"][0]; sys.exit(0 if v["nr"] == -1 and "no profile can name it" in v["note"] else 1)' ||
+		fail "json: $(cat r.json)"
+	"$SP" check -p p.json -- "$victim" nosys >out 2>err || true
+	assert_contains out "(nr -1)"
+	assert_contains out "number -1 is no system call: the kernel answers ENOSYS, but seccomp sees it first and the profile's default action (errno:EPERM) applies"
+	# --deny gives it the profile's errno, as run does
+	"$SP" check --deny -p p.json -- "$victim" nosys >out 2>err || true
+	[ "$(grep -c 'nosys: EPERM' out)" = 2 ] || fail "--deny: $(cat out)"
+	# A profile whose default is ENOSYS behaves as no filter: nothing to report.
+	python3 -c 'import json; d=json.load(open("p.json")); d["defaultErrnoRet"]=38; json.dump(d, open("p38.json","w"))'
+	"$SP" check -p p38.json -- "$victim" nosys >out
+	assert_contains out "stayed inside p38.json"
+}
+t_check_no_syscall() { nosys_case "$HELPERS/rec_misc" x86_64; }
+tcase "check: syscall(-1) is reported with what the profile makes of it" t_check_no_syscall
+t_check_no_syscall_i386() {
+	need_i386
+	nosys_case "$HELPERS/rec_misc-m32" i386
+}
+tcase "check: syscall(-1) of an i386 program (0xffffffff) too" t_check_no_syscall_i386
+
 # foreign_abi VICTIM ABI NAME ARGS...: VICTIM's calls are all allowed on
 # x86_64 (strace's list; a profile without "architectures" names the
 # native ABI only), its NAME call on ABI is not: `run` kills it by the

@@ -78,6 +78,20 @@ START_TEST(classify_signals_and_stops)
 }
 END_TEST
 
+/* -1 is "no system call" on every ABI; i386 reports it as a 32-bit value,
+ * which on x86_64 is an ordinary (unknown) number. */
+START_TEST(no_syscall_number)
+{
+	ck_assert(sp_tracer_no_syscall(SP_ABI_X86_64, (uint64_t)-1));
+	ck_assert(sp_tracer_no_syscall(SP_ABI_AARCH64, (uint64_t)-1));
+	ck_assert(sp_tracer_no_syscall(SP_ABI_I386, 0xffffffffu));
+	ck_assert(sp_tracer_no_syscall(SP_ABI_I386, (uint64_t)-1));
+	ck_assert(!sp_tracer_no_syscall(SP_ABI_X86_64, 0xffffffffu));
+	ck_assert(!sp_tracer_no_syscall(SP_ABI_X86_64, 0));
+	ck_assert(!sp_tracer_no_syscall(SP_ABI_I386, 0xfffffffeu));
+}
+END_TEST
+
 START_TEST(resolve_path)
 {
 	struct sp_err err = {0};
@@ -188,6 +202,7 @@ static Suite *tracer_suite(void)
 	Suite *s = suite_create("tracer");
 	TCase *tc = tcase_create("classify");
 	tcase_add_test(tc, classify_exit_and_death);
+	tcase_add_test(tc, no_syscall_number);
 	tcase_add_test(tc, classify_syscall_and_events);
 	tcase_add_test(tc, classify_signals_and_stops);
 	tcase_add_test(tc, resolve_path);
