@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 
 t_bench_quick() {
-	BENCH_QUICK=1 BENCH_RESULTS_DIR="$T/results" SP_BIN="$SP" \
+	BENCH_QUICK=1 BENCH_RESULTS_DIR="$T/results" SP_BIN="$SP" XDG_CACHE_HOME="$T/cache" \
 		"$TESTS_DIR/../bench/run" >table 2>progress || { tail -20 progress; fail "bench/run --quick failed"; }
 	# What the binary can do, found the same way the harness must find it:
 	# by running it.

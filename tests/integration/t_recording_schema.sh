@@ -58,7 +58,7 @@ t_schema_record() {
 		"$SP" record --stacks -o r3.json -- /bin/true 2>/dev/null
 		$CHECK r3.json || fail "a recording made by 'record --stacks' does not validate"
 	fi
-	if "$SP" record --backend ebpf -q -o r4.json -- /bin/sh -c 'ls / >/dev/null' 2>/dev/null; then
+	if XDG_CACHE_HOME=$T/cache "$SP" record --backend ebpf -q -o r4.json -- /bin/sh -c 'ls / >/dev/null' 2>/dev/null; then
 		$CHECK r4.json || fail "a recording made by 'record --backend ebpf' does not validate"
 	fi
 }

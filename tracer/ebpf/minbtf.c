@@ -48,6 +48,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,10 +241,13 @@ static int add_relo(struct mb *mb, const struct bpf_core_relo *r)
 	 * needs only the root's size), then member indices. */
 	char *end;
 	strtoul(spec, &end, 10);
+	bool kcomp = true; /* the kernel's type at this step is a struct or union */
 	while (*end == ':') {
 		unsigned long idx = strtoul(end + 1, &end, 10);
 		if (!btf_is_composite(t) || idx >= btf_vlen(t))
 			return -ENOTSUP; /* a path through an array */
+		if (!kcomp)
+			return -ENOTSUP; /* the kernel's member is no struct where ours is */
 		const struct btf_member *lm = btf_members(t) + idx;
 		const char *mn = btf__name_by_offset(mb->local, lm->name_off);
 		if (!mn || !*mn)
@@ -253,7 +257,8 @@ static int add_relo(struct mb *mb, const struct bpf_core_relo *r)
 			return 0; /* the kernel lacks it: left out, as it is */
 		comp_add(mb, ci, km.name, km.bit_off, km.bitfield, km.type);
 		const struct btf_type *kmt = btf__type_by_id(mb->kern, km.type);
-		if (kmt && btf_is_composite(kmt))
+		kcomp = kmt && btf_is_composite(kmt);
+		if (kcomp)
 			ci = comp_of(mb, km.type); /* an embedded struct: its own minimal copy */
 		t = btf__type_by_id(mb->local, skip_mods(mb->local, lm->type));
 		if (!t)
