@@ -30,6 +30,9 @@ static const char *const required_names[] = {
 	"restart_syscall", "rt_sigreturn",  "sigreturn",    "time",       NULL,
 };
 
+/* Required when the recording saw a process with more than one thread. */
+static const char *const thread_names[] = {"futex", "futex_time64", NULL};
+
 const char *const *sp_gen_required_names(void)
 {
 	return required_names;
@@ -392,10 +395,20 @@ int sp_generate(const struct sp_recording *rec, const struct sp_gen_opts *o, str
 		allow_where_exists(p, x->name, sp_abi_bit(x->abi), SP_ORIGIN_ANALYSIS, c);
 	}
 
-	if (!o->no_required)
+	if (!o->no_required) {
 		for (size_t i = 0; required_names[i]; i++)
 			allow_where_exists(p, required_names[i], p->abis, SP_ORIGIN_REQUIRED,
 					   "required: may be needed on paths a short run does not show");
+		/* A process with more than one thread takes its locks through
+		 * futex only when two threads contend; an uncontended run
+		 * never shows it, a loaded production machine does.  meta.threads
+		 * counts every task, leaders included, so more threads than
+		 * processes means some process had a second thread. */
+		if (rec->meta.threads > rec->meta.processes)
+			for (size_t i = 0; thread_names[i]; i++)
+				allow_where_exists(p, thread_names[i], p->abis, SP_ORIGIN_REQUIRED,
+						   "required: threads contend for locks through it on a loaded machine");
+	}
 
 	add_runtime_calls(p, o->runtime);
 

@@ -20,7 +20,9 @@
  *   ...; SP_ORIGIN_TRANSLATED, comment "translated from NAME").  Names with no
  *   equivalent on the added ABI are reported with sp_warn();
  * - unless no_required: syscalls every program may need on paths a short
- *   run does not show (SP_ORIGIN_REQUIRED, see sp_gen_required_names());
+ *   run does not show (SP_ORIGIN_REQUIRED, see sp_gen_required_names()),
+ *   and futex (futex_time64 on 32-bit ABIs) when the recording saw a
+ *   process with more than one thread: contended locks wait in futex;
  * - runtime "runc", "crun", "bwrap" or "any" (every OCI runtime: runc and
  *   crun): the syscalls that runtime makes after loading the filter and
  *   before exec'ing the workload, as measured (SP_ORIGIN_RUNTIME,

@@ -84,6 +84,52 @@ START_TEST(observed_required_clone3)
 }
 END_TEST
 
+/* futex is required once a process had a second thread: an uncontended
+ * run never waits on a lock, a loaded machine does. */
+START_TEST(futex_with_threads)
+{
+	const char *const names[] = {"read", "clone", NULL};
+	struct sp_recording *rec = rec_of(SP_ABI_X86_64, names);
+	int64_t nr = sp_abi_syscall_nr(SP_ABI_I386, "read");
+	sp_recording_sysc(rec, SP_ABI_I386, nr, true)->calls = 1;
+	struct sp_policy *p;
+	struct sp_err err = {0};
+
+	/* one process, one thread each: no futex */
+	rec->meta.processes = 2;
+	rec->meta.threads = 2;
+	ck_assert_msg(sp_generate(rec, NULL, &p, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_null(find(p, "futex"));
+	sp_policy_free(p);
+
+	/* a second thread somewhere: futex on both ABIs, futex_time64 only
+	 * where it exists (i386) */
+	rec->meta.threads = 3;
+	ck_assert_msg(sp_generate(rec, NULL, &p, &err) == 0, "%s", err.msg);
+	const struct sp_rule *f = find(p, "futex");
+	ck_assert(f && f->origin == SP_ORIGIN_REQUIRED);
+	ck_assert_uint_eq(f->abis, 0); /* every ABI of the policy */
+	const struct sp_rule *f64 = find(p, "futex_time64");
+	ck_assert(f64 && f64->abis == sp_abi_bit(SP_ABI_I386));
+	sp_policy_free(p);
+
+	/* --no-required drops it like the other required calls */
+	struct sp_gen_opts o;
+	sp_gen_opts_init(&o);
+	o.no_required = true;
+	ck_assert_msg(sp_generate(rec, &o, &p, &err) == 0, "%s", err.msg);
+	ck_assert_ptr_null(find(p, "futex"));
+	sp_policy_free(p);
+
+	/* observed futex keeps its observed origin and gains the required one */
+	sp_recording_sysc(rec, SP_ABI_X86_64, sp_abi_syscall_nr(SP_ABI_X86_64, "futex"), true)->calls = 4;
+	ck_assert_msg(sp_generate(rec, NULL, &p, &err) == 0, "%s", err.msg);
+	ck_assert(find(p, "futex")->origin & SP_ORIGIN_OBSERVED);
+	sp_policy_free(p);
+	sp_recording_free(rec);
+}
+END_TEST
+
 START_TEST(arch_translation)
 {
 	const char *const names[] = {"open", "stat", "dup2", "fork", "read", "arch_prctl", NULL};
@@ -352,6 +398,7 @@ static Suite *generate_suite(void)
 	TCase *tc = tcase_create("generate");
 	tcase_add_test(tc, observed_required_clone3);
 	tcase_add_test(tc, arch_translation);
+	tcase_add_test(tc, futex_with_threads);
 	tcase_add_test(tc, unknown_numbers_and_names);
 	tcase_add_test(tc, deterministic);
 	tcase_add_test(tc, generated_allow_deny_table);
