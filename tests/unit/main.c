@@ -31,6 +31,11 @@ int main(void)
 {
 	const char *only = getenv("SP_UNIT_FILTER");
 	SRunner *sr = NULL;
+	/* Check's default of 4 s per test is too short for the tracer tests
+	 * under a sanitizer on a loaded 2-core machine; a hung test still
+	 * fails, after a minute.  CK_DEFAULT_TIMEOUT in the environment wins.
+	 * (tcase_create() reads it, so before the suites are built.) */
+	setenv("CK_DEFAULT_TIMEOUT", "60", 0);
 	for (int i = 0; i < nsuites; i++) {
 		Suite *s = suites[i]();
 		if (!sr)
