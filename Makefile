@@ -82,7 +82,11 @@ endif
 
 PKGS       := libseccomp jansson libunwind-ptrace libunwind-generic yaml-0.1 libelf capstone
 DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# capstone is not linked into the dynamic tool but loaded by its soname when
+# the analysis needs it (analysis/capstone.h: its relocations cost every
+# command ~7 ms at start).  The static tool links it (STATIC_LIBS).
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs $(filter-out capstone,$(PKGS)) 2>/dev/null)
+CAPSTONE_SONAME := $(or $(shell objdump -p $$($(PKG_CONFIG) --variable=libdir capstone 2>/dev/null)/libcapstone.so 	2>/dev/null | awk '$$1 == "SONAME" { print $$2 }'),libcapstone.so)
 CHECK_CFLAGS := $(shell $(PKG_CONFIG) --cflags check 2>/dev/null)
 CHECK_LIBS   := $(shell $(PKG_CONFIG) --libs check 2>/dev/null)
 
@@ -126,7 +130,8 @@ ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRC  := $(sort $(filter-out %.bpf.c,$(wildcard core/*.c tracer/*.c tracer/ebpf/*.c generator/*.c formats/*.c analysis/*.c)))
+LIB_SRC  := $(sort $(filter-out %.bpf.c analysis/capstone_linked.c,\
+	$(wildcard core/*.c tracer/*.c tracer/ebpf/*.c generator/*.c formats/*.c analysis/*.c)))
 CLI_SRC  := $(sort $(wildcard cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -208,6 +213,8 @@ $(EBPF_DIR)/recorder.skel.h: $(EBPF_DIR)/recorder.bpf.o
 $(BUILD)/tracer/ebpf/ebpf.o: $(EBPF_DIR)/recorder.skel.h
 $(BUILD)/tracer/ebpf/ebpf.o: ALL_CFLAGS += -I$(EBPF_DIR)
 endif
+
+$(BUILD)/analysis/capstone.o: ALL_CFLAGS += -DSP_CAPSTONE_SONAME='"$(CAPSTONE_SONAME)"'
 
 $(LIB): $(LIB_OBJ)
 	$(call say,AR,$@)
@@ -313,9 +320,9 @@ ABIS_BINS := $(ABIS_X86)/seccomp-profile $(ABIS_ARM)/seccomp-profile \
 		$(ABIS_ARM)/$(v) $(ABIS_ARM)/$(v)-arm32)
 
 # The static tool of whatever BUILD this make runs for.
-$(BUILD)/seccomp-profile-static: $(CLI_OBJ) $(LIB)
+$(BUILD)/seccomp-profile-static: $(CLI_OBJ) $(LIB) $(BUILD)/analysis/capstone_linked.o
 	$(call say,LINK,$@)
-	$(Q)$(CC) $(ALL_LDFLAGS) -static -o $@ $(CLI_OBJ) $(LIB) $(STATIC_LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -static -o $@ $(CLI_OBJ) $(BUILD)/analysis/capstone_linked.o $(LIB) $(STATIC_LIBS)
 
 $(ABIS_X86)/seccomp-profile: $(BUILD)/seccomp-profile-static
 	$(Q)mkdir -p $(@D) && cp $< $@

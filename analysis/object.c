@@ -8,7 +8,8 @@
  */
 #include "analysis/object.h"
 
-#include <capstone/capstone.h>
+#include "analysis/capstone.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -142,7 +143,7 @@ static uint32_t x86_wmask(const cs_insn *in)
 }
 
 /* got_base: the i386 PIC register's value (.got.plt), for `jmp *off(%ebx)`. */
-static enum insn_kind x86_classify(csh h, const cs_insn *in, bool is64, uint64_t got_base, struct insn *out)
+static enum insn_kind x86_classify(const struct sp_cs *cs, csh h, const cs_insn *in, bool is64, uint64_t got_base, struct insn *out)
 {
 	const cs_x86 *x = &in->detail->x86;
 	uint64_t next = in->address + in->size;
@@ -234,7 +235,7 @@ static enum insn_kind x86_classify(csh h, const cs_insn *in, bool is64, uint64_t
 	default:
 		break;
 	}
-	if (cs_insn_group(h, in, X86_GRP_JUMP)) {
+	if (cs->insn_group(h, in, X86_GRP_JUMP)) {
 		if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
 			out->target = (uint64_t)x->operands[0].imm;
 			return I_JCC;
@@ -405,11 +406,15 @@ static int disassemble(const struct sp_obj *o, const struct xsec *secs, size_t n
 	default:
 		return sp_err_set(err, -ENOTSUP, "'%s': unsupported machine %u", o->path, o->machine);
 	}
+	const struct sp_cs *cs;
+	int r = sp_cs_get(&cs, err);
+	if (r < 0)
+		return r;
 	csh h;
-	if (cs_open(arch, mode, &h) != CS_ERR_OK)
+	if (cs->open(arch, mode, &h) != CS_ERR_OK)
 		return sp_err_set(err, -ENOMEM, "capstone: cannot open a disassembler for '%s'", o->path);
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	cs_insn *in = cs_malloc(h);
+	cs->option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	cs_insn *in = cs->malloc(h);
 	bool is64 = o->machine != EM_386;
 	unsigned step = arch == CS_ARCH_ARM64 ? 4 : 1;
 	for (size_t s = 0; s < nsecs; s++) {
@@ -419,7 +424,7 @@ static int disassemble(const struct sp_obj *o, const struct xsec *secs, size_t n
 		struct a64_state st;
 		memset(&st, 0, sizeof(st));
 		while (left) {
-			if (!cs_disasm_iter(h, &p, &left, &addr, in)) {
+			if (!cs->disasm_iter(h, &p, &left, &addr, in)) {
 				/* data or padding capstone cannot decode: skip it */
 				size_t k = left < step ? left : step;
 				p += k;
@@ -428,7 +433,7 @@ static int disassemble(const struct sp_obj *o, const struct xsec *secs, size_t n
 				continue;
 			}
 			struct insn rec = {.addr = in->address, .size = (uint8_t)in->size, .dst = NOREG, .src = NOREG};
-			enum insn_kind k = arch == CS_ARCH_X86 ? x86_classify(h, in, is64, got_base, &rec)
+			enum insn_kind k = arch == CS_ARCH_X86 ? x86_classify(cs, h, in, is64, got_base, &rec)
 								: a64_classify(in, &st, &rec);
 			rec.kind = (uint8_t)k;
 			rec.wmask = arch == CS_ARCH_X86 ? x86_wmask(in) : a64_wmask(in);
@@ -437,8 +442,8 @@ static int disassemble(const struct sp_obj *o, const struct xsec *secs, size_t n
 			code_add(c, &rec);
 		}
 	}
-	cs_free(in, 1);
-	cs_close(&h);
+	cs->free(in, 1);
+	cs->close(&h);
 	return 0;
 }
 

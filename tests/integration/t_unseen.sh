@@ -244,3 +244,30 @@ PY
 	assert_status 2 "$SP" generate --add-unseen=low "$T/pol.json"
 }
 tcase "generate --add-unseen: classes, marks per format, errors" t_generate_marks
+
+# capstone is loaded only by the analysis (analysis/capstone.h): without
+# it, every other command works and the analysis says what is missing.
+# The library is hidden behind /dev/null in a private mount namespace.
+t_no_capstone() {
+	[ "${SP_PRIVATE_MOUNTS:-}" = 1 ] || { in_private_mounts t_no_capstone; return; }
+	export XDG_CACHE_HOME=$T/cache
+	! ldd "$SP" | grep -q libcapstone || fail "the tool links libcapstone: every command pays its relocations"
+	local lib
+	lib=$(python3 -c 'import ctypes.util, sys; print(ctypes.util.find_library("capstone") or "")')
+	[ -n "$lib" ] || skip "no libcapstone on this machine"
+	lib=$(ldconfig -p | awk -v n="$lib" '$1 == n { print $NF; exit }')
+	[ -n "$lib" ] && [ -e "$lib" ] || skip "cannot find the file of libcapstone"
+	mount --bind /dev/null "$lib"
+	"$SP" record -q -o "$T/v.json" -- "$HELPERS/unseen_victim" >/dev/null || fail "record needs capstone"
+	"$SP" generate -f docker -o "$T/d.json" "$T/v.json" || fail "generate needs capstone"
+	assert_status 1 "$SP" unseen "$T/v.json"
+	"$SP" unseen "$T/v.json" >"$T/out" 2>&1 || true
+	assert_contains "$T/out" "static analysis needs the capstone disassembler, which cannot be loaded ($lib"
+	assert_contains "$T/out" "install the Debian package that holds it (make deps does)"
+	# generate --add-unseen: the same reason, and no policy written
+	assert_status 2 "$SP" generate --add-unseen=low -o "$T/u.json" "$T/v.json"
+	"$SP" generate --add-unseen=low "$T/v.json" 2>"$T/gen.err" >/dev/null || true
+	assert_contains "$T/gen.err" "not analysed: static analysis needs the capstone disassembler"
+	[ ! -e "$T/u.json" ] || fail "generate wrote a policy it could not complete"
+}
+tcase "unseen: without libcapstone, only the analysis fails, saying what to install" t_no_capstone
