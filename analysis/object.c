@@ -43,11 +43,6 @@ size_t sp_nrset_count(const struct sp_nrset *s)
 	return n;
 }
 
-int64_t sp_obj_nr_base(enum sp_abi abi)
-{
-	return abi == SP_ABI_X32 ? SP_X32_SYSCALL_BIT : 0;
-}
-
 /* ---- decoded instructions ------------------------------------------------ */
 
 enum insn_kind {
@@ -964,7 +959,7 @@ static void add_site(struct sp_obj *o, size_t *capsites, uint64_t addr, int64_t 
 {
 	xgrow((void **)&o->sites, capsites, o->nsites + 1, sizeof(*o->sites));
 	o->sites[o->nsites++] = (struct sp_obj_site){addr, nr, (uint32_t)f, via_libc};
-	int64_t base = sp_obj_nr_base(o->abi);
+	int64_t base = sp_abi_nr_base(o->abi);
 	if (nr != SP_NR_UNKNOWN && nr >= base && nr - base < SP_NRSET_BITS)
 		sp_nrset_add(&o->funcs[f].own, (unsigned)(nr - base));
 	else

@@ -141,7 +141,4 @@ const struct sp_obj_export *sp_obj_export(const struct sp_obj *o, const char *na
  * (free it).  Imports are not followed (other objects). */
 struct sp_nrset *sp_obj_reach(const struct sp_obj *o);
 
-/* Base of the ABI's numbers in sets: 0, or the x32 bit for x32. */
-int64_t sp_obj_nr_base(enum sp_abi abi);
-
 #endif

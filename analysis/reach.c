@@ -506,7 +506,7 @@ int sp_reach_exe(struct sp_reach_ctx *c, const char *path, struct sp_reach_exe *
 
 	struct acc *a = xcalloc(1, sizeof(*a));
 	a->e = e;
-	a->base = sp_obj_nr_base(exe->abi);
+	a->base = sp_abi_nr_base(exe->abi);
 	const struct sp_obj *libc = NULL;
 	for (size_t i = 0; i < nobjs && !libc; i++)
 		if (is_libc(objs[i]) && objs[i]->abi == exe->abi)

@@ -76,6 +76,11 @@ enum sp_abi sp_abi_classify(uint32_t audit_arch, uint64_t nr);
 /* The ABI this binary was built for (the recorder's own). */
 enum sp_abi sp_abi_native(void);
 
+/* Where the kernel's numbers of abi start: the x32 bit for x32, 4000 for
+ * MIPS o32, 5000 for MIPS n64, else 0.  Every number of the ABI is within
+ * 1024 of it. */
+int64_t sp_abi_nr_base(enum sp_abi abi);
+
 /* libseccomp name of nr on abi, malloc'ed, or NULL when libseccomp does not
  * know that number for that ABI.  Numbers outside the ABI's range (negative
  * pseudo numbers, x32 numbers on x86_64 and the reverse) are never

@@ -104,53 +104,37 @@ static int cmp_entry(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Syscall numbers of an ABI start at a base: o32 4000, n64 5000, x32 the
- * x32 bit; the kernel's tables are below 1024 entries above it. */
-static int64_t nr_base(enum sp_abi abi)
+/* The kernel number of each name we care about, resolved by name
+ * (libseccomp hashes names; its reverse lookup is a linear search).
+ * sp_abi_syscall_nr() gives the direct number of a multiplexed call (i386
+ * socket: 359 since 4.3, the number a tracer sees) where libseccomp
+ * resolves the name to a pseudo number (-101), and -1 where the ABI has
+ * none. */
+static void index_name(enum sp_abi abi, const char *name)
 {
-	switch (abi) {
-	case SP_ABI_X32: return SP_X32_SYSCALL_BIT;
-	case SP_ABI_MIPSEL: return 4000;
-	case SP_ABI_MIPSEL64: return 5000;
-	default: return 0;
+	int64_t nr = sp_abi_syscall_nr(abi, name);
+	if (nr < 0 || idx[abi].nnr >= NNAMES)
+		return;
+	for (size_t i = 0; i < idx[abi].nnr; i++)
+		if (!strcmp(idx[abi].nrs[i].name, name))
+			return; /* listed twice (a table row and a socketcall name) */
+	idx[abi].nrs[idx[abi].nnr++] = (struct nr_entry){nr, name};
+	for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++) {
+		const struct sp_argspec *sp = strcmp(table[i].name, name) ? NULL : spec_for(abi, &table[i]);
+		if (sp && idx[abi].n < SP_ARRAY_SIZE(table))
+			idx[abi].e[idx[abi].n++] = (struct idx_entry){nr, sp};
 	}
 }
 
-static const char *interesting(const char *name)
-{
-	for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++)
-		if (!strcmp(table[i].name, name))
-			return table[i].name;
-	for (size_t i = 1; i < SP_ARRAY_SIZE(socketcall_names); i++)
-		if (!strcmp(socketcall_names[i], name))
-			return socketcall_names[i];
-	for (size_t i = 0; i < SP_ARRAY_SIZE(ipc_names); i++)
-		if (!strcmp(ipc_names[i], name))
-			return ipc_names[i];
-	return NULL;
-}
-
-/* Walks the ABI's numbers rather than resolving names: on ABIs that
- * multiplex, libseccomp resolves "socket" to a negative pseudo number
- * (-101) even though the kernel also has a direct number (i386: 359, since
- * 4.3) that it reports at syscall stops and that libseccomp maps back to
- * "socket".  About a thousand lookups, once per ABI. */
 static void build_index(enum sp_abi abi)
 {
 	idx[abi].n = idx[abi].nnr = 0;
-	int64_t base = nr_base(abi);
-	for (int64_t nr = base; nr < base + 1024; nr++) {
-		_cleanup_free_ char *name = sp_abi_syscall_name(abi, nr);
-		const char *known = name ? interesting(name) : NULL;
-		if (!known || idx[abi].nnr >= NNAMES)
-			continue;
-		idx[abi].nrs[idx[abi].nnr++] = (struct nr_entry){nr, known};
-		for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++) {
-			const struct sp_argspec *sp = strcmp(table[i].name, known) ? NULL : spec_for(abi, &table[i]);
-			if (sp && idx[abi].n < SP_ARRAY_SIZE(table))
-				idx[abi].e[idx[abi].n++] = (struct idx_entry){nr, sp};
-		}
-	}
+	for (size_t i = 0; i < SP_ARRAY_SIZE(table); i++)
+		index_name(abi, table[i].name);
+	for (size_t i = 1; i < SP_ARRAY_SIZE(socketcall_names); i++)
+		index_name(abi, socketcall_names[i]);
+	for (size_t i = 0; i < SP_ARRAY_SIZE(ipc_names); i++)
+		index_name(abi, ipc_names[i]);
 	qsort(idx[abi].e, idx[abi].n, sizeof(idx[abi].e[0]), cmp_entry);
 	idx[abi].built = true;
 }
