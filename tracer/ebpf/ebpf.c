@@ -244,8 +244,9 @@ static const char *exe_path(const struct run *r, const struct sp_bpf_exe *id)
  * (it exited or executed again before we got here) the path execve was
  * given, as the kernel saw it (bprm->interp: for a script, its
  * interpreter). */
-static void on_exec_event(struct run *r, const struct sp_bpf_event *e)
+static void on_exec_event(struct run *r, const struct sp_bpf_exec_event *x)
 {
+	const struct sp_bpf_event *e = &x->ev;
 	if (exe_path(r, &e->exe))
 		return;
 	char link[64], buf[4096];
@@ -257,8 +258,8 @@ static void on_exec_event(struct run *r, const struct sp_bpf_event *e)
 	    minor(sb.st_dev) == (e->exe.dev & 0xfffff)) {
 		buf[n] = 0;
 		path = xstrdup(buf);
-	} else if (e->path[0]) {
-		path = xstrndup(e->path, sizeof(e->path));
+	} else if (x->path[0]) {
+		path = xstrndup(x->path, sizeof(x->path));
 	} else {
 		return;
 	}
@@ -295,7 +296,8 @@ static int on_event(void *ctx, void *data, size_t size)
 		return 0;
 	switch (e->type) {
 	case SP_BPF_EV_EXEC:
-		on_exec_event(r, e);
+		if (size >= sizeof(struct sp_bpf_exec_event))
+			on_exec_event(r, data);
 		break;
 	case SP_BPF_EV_FIRST: {
 		struct sp_sysc *s = entry(r, e->arch, (uint32_t)e->nr);

@@ -152,9 +152,11 @@ static __always_inline __u64 quiet_wakeup(void)
 										  : BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline struct sp_bpf_event *event_new(__u32 type)
+/* size: sizeof(struct sp_bpf_event), or of struct sp_bpf_exec_event for
+ * EV_EXEC (a constant either way, as bpf_ringbuf_reserve() wants). */
+static __always_inline struct sp_bpf_event *event_new(__u32 type, __u64 size)
 {
-	struct sp_bpf_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct sp_bpf_event *e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count_lost(SP_BPF_LOST_RINGBUF);
 		return NULL;
@@ -171,7 +173,6 @@ static __always_inline struct sp_bpf_event *event_new(__u32 type)
 	e->exe.ino = 0;
 	e->exe.dev = 0;
 	e->exe.pad = 0;
-	e->path[0] = 0;
 	return e;
 }
 
@@ -226,7 +227,7 @@ static __always_inline void count_call(struct sp_bpf_task *ts, __u32 arch, __u32
 		/* Several CPUs may race to create the key: the one whose
 		 * insert succeeds reports the first sighting. */
 		if (bpf_map_update_elem(&calls, &k, &zero, BPF_NOEXIST) == 0) {
-			struct sp_bpf_event *e = event_new(SP_BPF_EV_FIRST);
+			struct sp_bpf_event *e = event_new(SP_BPF_EV_FIRST, sizeof(struct sp_bpf_event));
 			if (e) {
 				e->arch = arch;
 				e->nr = nr;
@@ -299,7 +300,7 @@ static __always_inline void record_value(__u32 arch, __u32 nr, __u32 idx, __u64 
 		__sync_fetch_and_add(n, 1);
 	else if (bpf_map_update_elem(&argn, &nk, &one, BPF_NOEXIST) != 0 && (n = bpf_map_lookup_elem(&argn, &nk)))
 		__sync_fetch_and_add(n, 1);
-	struct sp_bpf_event *e = event_new(SP_BPF_EV_ARG);
+	struct sp_bpf_event *e = event_new(SP_BPF_EV_ARG, sizeof(struct sp_bpf_event));
 	if (e) {
 		e->arch = arch;
 		e->nr = nr;
@@ -450,12 +451,13 @@ int BPF_PROG(sp_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	 * time (the exit that follows belongs to no counted entry). */
 	bool first = ts->flags & SP_BPF_T_PREEXEC;
 	ts->flags &= ~(SP_BPF_T_PREEXEC | SP_BPF_T_INCALL);
-	struct sp_bpf_event *e = event_new(SP_BPF_EV_EXEC);
-	if (e) {
-		e->value = (__u32)old_pid;
-		e->exe = ts->exe;
-		bpf_probe_read_kernel_str(e->path, sizeof(e->path), BPF_CORE_READ(bprm, interp));
-		bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	struct sp_bpf_exec_event *x = (void *)event_new(SP_BPF_EV_EXEC, sizeof(struct sp_bpf_exec_event));
+	if (x) {
+		x->ev.value = (__u32)old_pid;
+		x->ev.exe = ts->exe;
+		x->path[0] = 0;
+		bpf_probe_read_kernel_str(x->path, sizeof(x->path), BPF_CORE_READ(bprm, interp));
+		bpf_ringbuf_submit(x, BPF_RB_FORCE_WAKEUP);
 	}
 	/* The launcher's own execve: its entry was skipped (the task was
 	 * not the workload yet), the workload starts here.  Counted on the
@@ -476,7 +478,7 @@ int BPF_PROG(sp_exit, struct task_struct *p)
 		return 0;
 	bpf_task_storage_delete(&tasks, task);
 	if (__sync_fetch_and_add(&live, -1) == 1) {
-		struct sp_bpf_event *e = event_new(SP_BPF_EV_GONE);
+		struct sp_bpf_event *e = event_new(SP_BPF_EV_GONE, sizeof(struct sp_bpf_event));
 		if (e)
 			bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	}

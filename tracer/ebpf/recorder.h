@@ -27,7 +27,10 @@
 #define SP_BPF_ARGSPEC_ABIS 3    /* slots: 0 native, 1 compat (i386), 2 x32 */
 #define SP_BPF_MAX_ARGVALS_PER_ARG 65 /* one more than SP_MAX_ARG_VALUES: enough to overflow */
 #define SP_BPF_PATH_MAX    256
-#define SP_BPF_RINGBUF     (1u << 20)
+/* First sightings and argument values are 56 bytes in the ring, executions
+ * 312: 256 KiB hold some 4,600 of the former, and the loader is woken when
+ * half of it is used.  (1 MiB cost every start 1.5-2.5 ms of page clearing.) */
+#define SP_BPF_RINGBUF     (1u << 18)
 
 /* Task state flags (struct sp_bpf_task.flags). */
 #define SP_BPF_T_PREEXEC 0x1u /* the launcher's child before its execve */
@@ -122,7 +125,13 @@ struct sp_bpf_event {
 	__u32 idx;   /* EV_ARG: argument index */
 	__u32 pad;
 	struct sp_bpf_exe exe;
-	char path[SP_BPF_PATH_MAX]; /* EV_EXEC: bprm->interp, as execve got it */
+};
+
+/* EV_EXEC only: the event and the path (the others need no path and
+ * take a sixth of the room without it). */
+struct sp_bpf_exec_event {
+	struct sp_bpf_event ev;
+	char path[SP_BPF_PATH_MAX]; /* bprm->interp, as execve got it */
 };
 
 #endif
