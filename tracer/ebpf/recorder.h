@@ -20,9 +20,15 @@
  * program counts it in lost[SP_BPF_LOST_MAP] and the recording says so. */
 #define SP_BPF_MAX_CALLS   16384 /* distinct (executable, arch, nr) */
 #define SP_BPF_MAX_ERRS    8192  /* distinct (arch, nr, errno) */
-#define SP_BPF_MAX_ARGVALS 16384 /* distinct (arch, nr, argument, value) */
+/* Argument values cannot fill their maps: core/argspec.c lists 26
+ * arguments, on 3 ABI slots, and each keeps at most
+ * SP_BPF_MAX_ARGVALS_PER_ARG values, 5,070 in all; the rest is room for
+ * CPUs that insert the 65th value of one argument at once.  (Every hash
+ * map's buckets are allocated and cleared at every start, whatever
+ * BPF_F_NO_PREALLOC says about its entries.) */
+#define SP_BPF_MAX_ARGVALS 8192  /* distinct (arch, nr, argument, value) */
 #define SP_BPF_MAX_BORN    4096  /* tasks created and not yet run */
-#define SP_BPF_MAX_ARGN    4096  /* distinct (arch, nr, argument) with values */
+#define SP_BPF_MAX_ARGN    256   /* distinct (arch, nr, argument) with values: at most 78 */
 #define SP_BPF_ARGSPEC_NR  1024  /* syscall numbers per ABI with a spec slot */
 #define SP_BPF_ARGSPEC_ABIS 3    /* slots: 0 native, 1 compat (i386), 2 x32 */
 #define SP_BPF_MAX_ARGVALS_PER_ARG 65 /* one more than SP_MAX_ARG_VALUES: enough to overflow */
