@@ -6,8 +6,9 @@
 # and `create`+`start`, runc `run`, each with noNewPrivileges false (the
 # default of Docker, Podman and Kubernetes) and true; bwrap --unshare-pid
 # with the bpf format.  Each configuration runs the workload $SP_RT_RUNS
-# times in a row (default 3; SP_RT_RUNS=10 for the 10-of-10 claim)
-# and must refuse one call the workload never made (mkdir: EPERM).
+# times in a row (default 10: a profile must start the container every
+# time, not most times) and must refuse one call the workload never made
+# (mkdir: EPERM).
 #
 # What this machine needs is done here: crun 1.8 cannot handle the cgroup2
 # "unified" mount of hybrid hosts, so crun (and podman running it) runs in
@@ -54,7 +55,7 @@ rt_env() {
 	"$SP" -q generate -f bpf -o prof.bpf rec.json
 	echo '{"defaultAction": "SCMP_ACT_ALLOW"}' >allow.json
 }
-rt_runs() { echo "${SP_RT_RUNS:-3}"; }
+rt_runs() { echo "${SP_RT_RUNS:-10}"; }
 
 # bundle PROFILE NNP ARGS...: bundle/config.json running ARGS under PROFILE
 # (an OCI linux.seccomp object) with noNewPrivileges NNP (true|false).
