@@ -18,7 +18,6 @@
  * descendant it reaped, so a tracer's figure includes its workload's top
  * process; the native row shows that part.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>

@@ -11,7 +11,6 @@
  * CPU_A/CPU_B the parent is pinned to CPU_A and the child to CPU_B (equal
  * numbers = same CPU).  Prints the mean round trip in microseconds.
  */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
