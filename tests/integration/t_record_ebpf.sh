@@ -66,6 +66,40 @@ t_counts() {
 }
 tcase "ebpf: exact counts across forks and threads, same set as ptrace, other commands read it" t_counts
 
+# The sys_enter program caches, per CPU, the last task it looked up
+# (recorder.bpf.c, "The task cache").  Tasks that come and go reuse
+# task_struct addresses, and the machine's other processes leave "not ours"
+# entries behind them: 480 short-lived workload tasks while two loops start
+# processes next to them, three times; every call must still be counted,
+# once, and nothing of the loops.  A stress test, not a proof: the windows
+# the cache's invalidation closes are too narrow to hit on purpose (six
+# runs with the fork and exit invalidation removed still counted exactly;
+# the exec one is covered by every recording that compares with ptrace
+# only as long as the loader's wake-up at an exec happens to overwrite the
+# entry).
+t_task_cache() {
+	need_ebpf
+	local churn=() i
+	for i in 1 2; do
+		(while :; do /bin/true; done) &
+		churn+=($!)
+	done
+	spawned "${churn[@]}"
+	for i in 1 2 3; do
+		"$SP" record -q --backend ebpf -o "c$i.json" -- "$HELPERS/rec_count" 60 8 50 ||
+			fail "ebpf record $i exited $?"
+		[ "$(calls "c$i.json" x86_64 chdir)" = 24000 ] || fail "run $i: chdir $(calls "c$i.json" x86_64 chdir) != 24000"
+		[ "$(calls "c$i.json" x86_64 exit_group)" = 60 ] ||
+			fail "run $i: exit_group $(calls "c$i.json" x86_64 exit_group) != 60"
+		[ "$(meta "c$i.json" 'm["processes"], m["threads"], m["lost_events"]')" = "(60, 480, 0)" ] ||
+			fail "run $i: processes, threads, lost: $(meta "c$i.json" 'm["processes"], m["threads"], m["lost_events"]')"
+		[ "$(meta "c$i.json" 'm["executables"]')" = "['$HELPERS/rec_count']" ] ||
+			fail "run $i: executables $(meta "c$i.json" 'm["executables"]')"
+	done
+	sp_kill_spawned
+}
+tcase "ebpf: the per-CPU task cache loses no call while tasks come and go next to other processes" t_task_cache
+
 # The kernel types for CO-RE come from a minimal BTF cached per kernel
 # (tracer/ebpf/minbtf.c): built on the first run, reused, rebuilt when
 # damaged or not ours, and when libbpf cannot use it the full kernel BTF

@@ -104,6 +104,14 @@ static struct recorder_bpf *load_skel(bool exit_stops, const char *btf)
 	skel->rodata->x32_bit = SP_X32_SYSCALL_BIT;
 	int64_t execve = sp_abi_syscall_nr(native, "execve");
 	skel->rodata->execve_nr = execve >= 0 ? (uint32_t)execve : 0;
+	/* The untimed entry program's task cache (recorder.bpf.c): one entry
+	 * per possible CPU.  The timed one (-c) writes to the task's storage
+	 * at every call and does not use it. */
+	int cpus = libbpf_num_possible_cpus();
+	if (!exit_stops && cpus > 0 && cpus <= SP_BPF_MAX_CPUS) {
+		skel->rodata->ncpus = (uint32_t)cpus;
+		bpf_map__set_max_entries(skel->maps.tcache, (uint32_t)cpus);
+	}
 	/* One of the two entry programs; the exit program only for -c. */
 	bpf_program__set_autoload(exit_stops ? skel->progs.sp_sys_enter : skel->progs.sp_sys_enter_timed, false);
 	if (!exit_stops) {

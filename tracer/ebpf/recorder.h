@@ -68,6 +68,18 @@ struct sp_bpf_task {
 	__u64 t_entry; /* bpf_ktime_get_ns() at its entry (-c) */
 };
 
+/* The sys_enter program's per-CPU cache of the last task it saw on each
+ * CPU (recorder.bpf.c, "The task cache"): one 64-byte entry per CPU, so that
+ * CPUs share no cache line. */
+#define SP_BPF_MAX_CPUS 1024 /* more possible CPUs than this: no cache */
+struct sp_bpf_tcache {
+	__u64 seq;  /* even: stable; odd: being written */
+	__u64 task; /* address of the task_struct; 0: none */
+	struct sp_bpf_exe exe;
+	__u32 ours; /* 1: a workload task past its launcher's execve */
+	__u32 pad[7];
+};
+
 /* Key of the per-CPU call counters. */
 struct sp_bpf_call_key {
 	struct sp_bpf_exe exe;
