@@ -454,8 +454,10 @@ int BPF_PROG(sp_sys_enter, struct pt_regs *regs, long id)
 		struct sp_bpf_task *ts = task_state(task);
 		/* not ours, or our launcher before its execve */
 		ours = ts && !(ts->flags & SP_BPF_T_PREEXEC);
-		if (ours)
+		if (ours) {
 			exe = ts->exe;
+			exe.pad = 0; /* as tcache_find gives it: one key per executable */
+		}
 		if (c)
 			tcache_put(c, (__u64)task, ours ? &exe : NULL);
 	}
