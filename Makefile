@@ -153,6 +153,17 @@ HELPERS    := $(HELPER_SRC:tests/helpers/%.c=build/helpers/%)
 HELPER_CFLAGS := -std=gnu11 -O1 -g -fno-omit-frame-pointer -funwind-tables -D_GNU_SOURCE -Wall
 HELPERS_M32 := $(patsubst tests/helpers/%.c,build/helpers/%-m32,$(shell grep -l 'HELPER-M32' $(HELPER_SRC) /dev/null 2>/dev/null))
 HAVE_M32 := $(shell printf 'int main(void){return 0;}' | $(CC) -m32 -x c - -o /dev/null 2>/dev/null && echo yes)
+# LD_PRELOAD stand-ins for libraries: tests/helpers/preload/NAME.c ->
+# build/helpers/NAME.so (t_run.sh: a libseccomp that never returns).
+PRELOAD_SRC := $(sort $(wildcard tests/helpers/preload/*.c))
+PRELOADS    := $(PRELOAD_SRC:tests/helpers/preload/%.c=build/helpers/%.so)
+
+# The reproducers of tests/fuzz/libseccomp-hang.txt, libseccomp alone plus
+# our BPF interpreter: tests/fuzz/libseccomp/NAME.c -> build/libseccomp-bugs/NAME,
+# run by tests/integration/t_libseccomp.sh.  Never sanitized: two of them
+# show libseccomp's own leaks.
+LSBUG_SRC := $(sort $(wildcard tests/fuzz/libseccomp/*.c))
+LSBUGS    := $(LSBUG_SRC:tests/fuzz/libseccomp/%.c=build/libseccomp-bugs/%)
 
 # Fuzz targets: tests/fuzz/fuzz_NAME.c, each with a seed corpus in
 # tests/fuzz/corpus/NAME/.  `make fuzz-replay` links each with
@@ -243,6 +254,17 @@ build/helpers/%: tests/helpers/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(HELPER_CFLAGS) $< -o $@ -lpthread
 
+build/helpers/%.so: tests/helpers/preload/%.c
+	$(call say,PRELOAD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(HELPER_CFLAGS) $(DEP_CFLAGS) -shared -fPIC $< -o $@
+
+build/libseccomp-bugs/%: tests/fuzz/libseccomp/%.c tests/fuzz/libseccomp/repro.h generator/bpf_sim.c generator/bpf_sim.h
+	$(call say,REPRO,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O1 -g -D_GNU_SOURCE -I. $(WARNINGS) $(if $(filter 1,$(DEVELOPER)),-Werror) $(DEP_CFLAGS) \
+		$< generator/bpf_sim.c -o $@ $(shell $(PKG_CONFIG) --libs libseccomp 2>/dev/null)
+
 # The kernel's <asm/...> headers for -m32: Debian's gcc-multilib provides
 # /usr/include/asm as a link to the biarch x86_64-linux-gnu/asm headers, but
 # it conflicts with the cross compilers (gcc-aarch64-linux-gnu...) and apt
@@ -290,7 +312,7 @@ fuzz:
 			echo "fuzz_$$n: FAILED, see build/fuzz/$$n.log and build/fuzz/artifacts/"; exit 1; fi; \
 	done
 
-helpers: $(HELPERS) $(if $(HAVE_M32),$(HELPERS_M32))
+helpers: $(HELPERS) $(if $(HAVE_M32),$(HELPERS_M32)) $(PRELOADS) $(LSBUGS)
 
 deps:
 	@scripts/install-deps
@@ -395,7 +417,8 @@ uninstall:
 	      $(DESTDIR)$(BASHCOMPDIR)/seccomp-profile $(DESTDIR)$(HOOKSDIR)/seccomp-profile.json
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELPER_SRC) $(wildcard */*.h tests/*/*.h)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(HELPER_SRC) $(PRELOAD_SRC) $(LSBUG_SRC) \
+		$(wildcard */*.h tests/*/*.h tests/*/*/*.h)
 
 clean:
 	rm -rf build seccomp-profile

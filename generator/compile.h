@@ -31,7 +31,10 @@
  * refused (core/overlap.h), and so are programs that libseccomp exports
  * broken (an ABI block that never loads the syscall number); rules for
  * calls an ABI lacks are left out of that ABI's block, which avoids the
- * one shape known to trigger that.
+ * one shape known to trigger that.  Each syscall's rules are added in an
+ * order that keeps libseccomp 2.5.4 from looping forever on them (see
+ * add_order() in compile.c); the order changes the program's layout, not
+ * its meaning.
  */
 #ifndef SP_GENERATOR_COMPILE_H
 #define SP_GENERATOR_COMPILE_H
@@ -68,11 +71,12 @@ int sp_compile_bpf(const struct sp_policy *p, const struct sp_compile_opts *o, s
 		   struct sp_err *err);
 
 /* sp_compile_bpf() in a child process that is killed after timeout_ms
- * (0: in this process).  libseccomp 2.5.4 can loop forever inside
- * seccomp_rule_add_array() on some rule sets (tests/fuzz/libseccomp-hang.txt),
- * so run, check and record --baseline compile profiles they are given this
- * way: a hostile profile costs the timeout, not a hang.  -ETIMEDOUT when
- * the time ran out. */
+ * (0: in this process).  libseccomp 2.5.4 loops forever inside
+ * seccomp_rule_add_array() on some rule sets (tests/fuzz/libseccomp-hang.txt);
+ * the rule order prevents every case known, and run, check and record
+ * --baseline still compile profiles they are given this way, so that one
+ * not known costs the timeout, not a hang.  -ETIMEDOUT when the time ran
+ * out. */
 int sp_compile_bpf_isolated(const struct sp_policy *p, const struct sp_compile_opts *o, unsigned timeout_ms,
 			    struct sock_fprog *out, struct sp_err *err);
 
