@@ -7,6 +7,7 @@
 
 #include "formats/format.h"
 #include "formats/json_lex.h"
+#include "formats/yaml_util.h"
 
 static int too_deep(const char *path, size_t line, size_t col, struct sp_err *err)
 {
@@ -67,10 +68,7 @@ int sp_prescan_yaml(const char *path, const char *data, size_t len, struct sp_er
 	for (bool done = false; !done && r == 0;) {
 		yaml_token_t tok;
 		if (!yaml_parser_scan(&parser, &tok)) {
-			r = sp_err_set(err, -EINVAL, "%s:%zu:%zu: invalid YAML: %s%s%s", path,
-				       parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-				       parser.problem ? parser.problem : "scan error",
-				       parser.context ? " " : "", parser.context ? parser.context : "");
+			r = sp_yaml_parser_err(&parser, path, err);
 			break;
 		}
 		size_t line = tok.start_mark.line + 1, col = tok.start_mark.column + 1;

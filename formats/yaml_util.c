@@ -331,6 +331,17 @@ struct sp_ymarks *sp_ymarks_copy(const struct sp_ymarks *m)
 	return c;
 }
 
+int sp_yaml_parser_err(const struct yaml_parser_s *parser, const char *path, struct sp_err *err)
+{
+	/* libyaml leaves problem unset only when it ran out of memory */
+	const char *problem = parser->problem ? parser->problem
+			      : parser->error == YAML_MEMORY_ERROR ? "out of memory"
+								   : "syntax error";
+	return sp_err_set(err, -EINVAL, "%s:%zu:%zu: invalid YAML: %s%s%s", path, parser->problem_mark.line + 1,
+			  parser->problem_mark.column + 1, problem, parser->context ? " " : "",
+			  parser->context ? parser->context : "");
+}
+
 static int load_yaml(const char *path, const char *data, size_t len, json_t **docs, struct sp_ymarks **marks,
 		     struct sp_err *err)
 {
@@ -350,10 +361,7 @@ static int load_yaml(const char *path, const char *data, size_t len, json_t **do
 	for (;;) {
 		yaml_document_t doc;
 		if (!yaml_parser_load(&parser, &doc)) {
-			r = sp_err_set(err, -EINVAL, "%s:%zu:%zu: invalid YAML: %s%s%s", path,
-				       parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-				       parser.problem ? parser.problem : "parse error",
-				       parser.context ? " " : "", parser.context ? parser.context : "");
+			r = sp_yaml_parser_err(&parser, path, err);
 			break;
 		}
 		yaml_node_t *root = yaml_document_get_root_node(&doc);

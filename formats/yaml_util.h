@@ -52,4 +52,12 @@ void sp_ymarks_free(struct sp_ymarks *m);
 /* A copy of m (an empty table for NULL), to be freed with sp_ymarks_free(). */
 struct sp_ymarks *sp_ymarks_copy(const struct sp_ymarks *m);
 
+/* The error a libyaml parser (yaml_parser_t) stopped at, worded for every
+ * YAML input, whichever libyaml call failed (the prescan's tokenizer, the
+ * document loader): "FILE:LINE:COL: invalid YAML: PROBLEM CONTEXT", e.g.
+ * "p.yml:5:1: invalid YAML: did not find expected ',' or ']' while parsing
+ * a flow sequence".  Returns -EINVAL. */
+struct yaml_parser_s;
+int sp_yaml_parser_err(const struct yaml_parser_s *parser, const char *path, struct sp_err *err);
+
 #endif
