@@ -14,7 +14,17 @@
  * sp_cli_error() for "seccomp-profile: <msg>", sp_cli_usage() for misuse
  * (one line plus a hint to try --help).  Options common to all commands
  * (-h/--help, -v/--verbose, -q/--quiet) go through SP_CLI_COMMON_LONGOPTS
- * and sp_cli_common_opt().
+ * and sp_cli_getopt():
+ *
+ *     static const struct option longopts[] = {
+ *             SP_CLI_COMMON_LONGOPTS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+ *     while ((c = sp_cli_getopt(argc, argv, "o:", longopts)) != -1) {
+ *             switch (c) {
+ *             case 'h': usage(); return SP_EXIT_OK;
+ *             case 'o': output = optarg; break;
+ *             default: return sp_cli_usage_hint("CMD");
+ *             }
+ *     }
  */
 #ifndef SP_CLI_CLI_H
 #define SP_CLI_CLI_H
@@ -37,9 +47,12 @@ enum {
 	{"help", no_argument, NULL, 'h'}, {"verbose", no_argument, NULL, 'v'},                          \
 	{"quiet", no_argument, NULL, 'q'}
 
-/* Handles -v/-q; returns true when c was one of them.  (-h is left to the
- * command so that it can print its own usage.) */
-bool sp_cli_common_opt(int c);
+/* getopt_long() for a command: shortopts are the command's own (a leading
+ * '+' ends the options at the first operand), the common ones are added
+ * here, and -v/-q are applied here; returns the next other option (-h as
+ * 'h', left to the command to print its own usage; '?' after getopt's own
+ * complaint), or -1 after the last. */
+int sp_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
 /* "seccomp-profile: <msg>" on stderr. */
 void sp_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -361,22 +361,12 @@ int cmd_check(int argc, char **argv)
 	};
 	const char *output = "-";
 	struct report rp = {0};
-	struct sp_cli_profile_opts po = {0};
+	_cleanup_profile_opts_ struct sp_cli_profile_opts po = {0};
 	int c, status = SP_EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "+p:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
-		int handled = sp_cli_profile_opt(&po, c, optarg, "check");
-		if (handled < 0) {
-			sp_cli_profile_release(&po);
-			return SP_EXIT_USAGE;
-		}
-		if (handled)
-			continue;
+	while ((c = sp_cli_profile_getopt(&po, "check", argc, argv, "+p:o:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			usage();
-			sp_cli_profile_release(&po);
 			return SP_EXIT_OK;
 		case 'o':
 			output = optarg;
@@ -390,16 +380,15 @@ int cmd_check(int argc, char **argv)
 		case OPT_DENY:
 			rp.deny = true;
 			break;
+		case SP_CLI_OPT_FAILED:
+			return SP_EXIT_USAGE;
 		default:
-			sp_cli_profile_release(&po);
 			return sp_cli_usage_hint("check");
 		}
 	}
 	const char *profile = po.profile;
-	if (!profile || optind >= argc) {
-		sp_cli_profile_release(&po);
+	if (!profile || optind >= argc)
 		return sp_cli_usage("check", "%s", !profile ? "--profile FILE is required" : "no command to run");
-	}
 	rp.cmd = argv + optind;
 	rp.profile = profile;
 
@@ -509,6 +498,5 @@ out:
 	sp_recording_free(rec);
 	sp_policy_free(q);
 	sp_policy_free(p);
-	sp_cli_profile_release(&po);
 	return status;
 }

@@ -396,9 +396,7 @@ int cmd_diff(int argc, char **argv)
 	enum out_format fmt = OUT_TEXT;
 	enum sp_fail_on fail_on = SP_FAIL_ADDED;
 	int c;
-	while ((c = getopt_long(argc, argv, "o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			diff_usage();

@@ -73,9 +73,7 @@ int cmd_explain(int argc, char **argv)
 	};
 	enum sp_abi only = SP_ABI_UNKNOWN;
 	int c;
-	while ((c = getopt_long(argc, argv, SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			explain_usage();

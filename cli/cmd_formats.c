@@ -9,9 +9,7 @@ int cmd_formats(int argc, char **argv)
 {
 	static const struct option longopts[] = {SP_CLI_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 	int c;
-	while ((c = getopt_long(argc, argv, "+" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "+", longopts)) != -1) {
 		if (c == 'h') {
 			printf("Usage: " SP_PROG " formats\n\n"
 			       "List the formats that record -f and generate -f write, and that\n"

@@ -168,9 +168,7 @@ int cmd_generate(int argc, char **argv)
 	unsigned unseen_mask = 0;
 	struct sp_cli_unseen_add unseen = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, "f:o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "f:o:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			generate_usage();

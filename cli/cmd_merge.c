@@ -41,9 +41,7 @@ int cmd_merge(int argc, char **argv)
 	};
 	const char *output = "-";
 	int c;
-	while ((c = getopt_long(argc, argv, "o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			merge_usage();

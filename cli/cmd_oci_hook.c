@@ -505,9 +505,7 @@ int cmd_oci_hook(int argc, char **argv)
 	};
 	const char *annotation = SP_HOOK_ANNOTATION;
 	int c;
-	while ((c = getopt_long(argc, argv, SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);

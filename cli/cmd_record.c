@@ -261,9 +261,7 @@ int cmd_record(int argc, char **argv)
 	bool allow_lost = false;
 	int c;
 	/* '+': options end at CMD, whose own options are its business. */
-	while ((c = getopt_long(argc, argv, "+o:f:cp:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "+o:f:cp:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);

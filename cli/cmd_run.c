@@ -115,28 +115,19 @@ int cmd_run(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *mode = "enforce";
-	struct sp_cli_profile_opts po = {0};
+	_cleanup_profile_opts_ struct sp_cli_profile_opts po = {0};
 	int c, status = SP_EXIT_USAGE;
-	while ((c = getopt_long(argc, argv, "+p:m:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
-		int handled = sp_cli_profile_opt(&po, c, optarg, "run");
-		if (handled < 0) {
-			sp_cli_profile_release(&po);
-			return SP_EXIT_USAGE;
-		}
-		if (handled)
-			continue;
+	while ((c = sp_cli_profile_getopt(&po, "run", argc, argv, "+p:m:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			usage();
-			sp_cli_profile_release(&po);
 			return SP_EXIT_OK;
 		case 'm':
 			mode = optarg;
 			break;
+		case SP_CLI_OPT_FAILED:
+			return SP_EXIT_USAGE;
 		default:
-			sp_cli_profile_release(&po);
 			return sp_cli_usage_hint("run");
 		}
 	}
@@ -146,14 +137,10 @@ int cmd_run(int argc, char **argv)
 		co = (struct sp_compile_opts){.override_default = true, .def = {SP_ACT_LOG, 0}};
 	else if (!strcmp(mode, "kill"))
 		co = (struct sp_compile_opts){.override_default = true, .def = {SP_ACT_KILL_PROCESS, 0}};
-	else if (strcmp(mode, "enforce")) {
-		sp_cli_profile_release(&po);
+	else if (strcmp(mode, "enforce"))
 		return sp_cli_usage("run", "unknown mode '%s' (enforce, log or kill)", mode);
-	}
-	if (!profile || optind >= argc) {
-		sp_cli_profile_release(&po);
+	if (!profile || optind >= argc)
 		return sp_cli_usage("run", "%s", !profile ? "--profile FILE is required" : "no command to run");
-	}
 	char **cmd = argv + optind;
 
 	struct sp_err err = {0};
@@ -226,6 +213,5 @@ int cmd_run(int argc, char **argv)
 out:
 	free(prog.filter);
 	sp_policy_free(p);
-	sp_cli_profile_release(&po);
 	return status;
 }

@@ -49,9 +49,7 @@ int cmd_summary(int argc, char **argv)
 	bool json = false;
 	const char *output = "-";
 	int c;
-	while ((c = getopt_long(argc, argv, "o:" SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);

@@ -238,9 +238,7 @@ int cmd_unseen(int argc, char **argv)
 	unsigned mask = 7;
 	struct sp_err err = {0};
 	int c;
-	while ((c = getopt_long(argc, argv, SP_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if (sp_cli_common_opt(c))
-			continue;
+	while ((c = sp_cli_getopt(argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'h':
 			unseen_usage();

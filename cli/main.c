@@ -59,7 +59,8 @@ const char *sp_cli_abi_names(void)
 	return buf;
 }
 
-bool sp_cli_common_opt(int c)
+/* Applies -v/-q; true when c was one of them. */
+static bool common_opt(int c)
 {
 	switch (c) {
 	case 'v':
@@ -71,6 +72,16 @@ bool sp_cli_common_opt(int c)
 		return true;
 	}
 	return false;
+}
+
+int sp_cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	char opts[64];
+	snprintf(opts, sizeof(opts), "%s" SP_CLI_COMMON_SHORTOPTS, shortopts);
+	int c;
+	while ((c = getopt_long(argc, argv, opts, longopts, NULL)) != -1 && common_opt(c))
+		;
+	return c;
 }
 
 void sp_cli_error(const char *fmt, ...)
@@ -195,11 +206,11 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "-V") || !strcmp(a, "--version"))
 			return cmd_version(0, NULL);
 		if (!strcmp(a, "-v") || !strcmp(a, "--verbose"))
-			sp_cli_common_opt('v');
+			common_opt('v');
 		else if (!strcmp(a, "-vv"))
 			sp_log_level = SP_LOG_DEBUG;
 		else if (!strcmp(a, "-q") || !strcmp(a, "--quiet"))
-			sp_cli_common_opt('q');
+			common_opt('q');
 		else
 			return sp_cli_usage(NULL, "unknown option '%s'", a);
 	}

@@ -87,23 +87,28 @@ int sp_cli_check_execve(const struct sp_policy *p, struct sp_action def, const c
 			  file, sp_action_str(a, buf, sizeof(buf)), cmd);
 }
 
-int sp_cli_profile_opt(struct sp_cli_profile_opts *po, int c, const char *arg, const char *cmd)
+int sp_cli_profile_getopt(struct sp_cli_profile_opts *po, const char *cmd, int argc, char **argv,
+			  const char *shortopts, const struct option *longopts)
 {
-	switch (c) {
-	case 'p':
-		po->profile = arg;
-		return 1;
-	case SP_CLI_OPT_SKIP_UNKNOWN:
-		po->skip_unknown = true;
-		return 1;
-	case SP_CLI_OPT_CAP:
-		if (sp_cli_caps_add(&po->caps, arg) < 0) {
-			sp_cli_usage(cmd, "unknown capability '%s' (e.g. CAP_SYS_ADMIN)", arg);
-			return -1;
+	for (;;) {
+		int c = sp_cli_getopt(argc, argv, shortopts, longopts);
+		switch (c) {
+		case 'p':
+			po->profile = optarg;
+			break;
+		case SP_CLI_OPT_SKIP_UNKNOWN:
+			po->skip_unknown = true;
+			break;
+		case SP_CLI_OPT_CAP:
+			if (sp_cli_caps_add(&po->caps, optarg) < 0) {
+				sp_cli_usage(cmd, "unknown capability '%s' (e.g. CAP_SYS_ADMIN)", optarg);
+				return SP_CLI_OPT_FAILED;
+			}
+			break;
+		default:
+			return c;
 		}
-		return 1;
 	}
-	return 0;
 }
 
 int sp_cli_profile_load(struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err)

@@ -33,9 +33,9 @@ void sp_cli_caps_release(struct sp_cli_caps *c);
 
 /* The profile options run and check share: -p/--profile FILE, --cap CAP
  * (repeatable) and --skip-unknown.  Put SP_CLI_PROFILE_LONGOPTS in the
- * command's option table and "p:" in its short options, offer each getopt
- * result to sp_cli_profile_opt(), load with sp_cli_profile_load() and
- * release with sp_cli_profile_release(). */
+ * command's option table and "p:" in its short options, read the options
+ * with sp_cli_profile_getopt(), load with sp_cli_profile_load(); the
+ * options are released with the variable (_cleanup_profile_opts_). */
 struct sp_cli_profile_opts {
 	const char *profile;
 	struct sp_cli_caps caps;
@@ -46,13 +46,18 @@ enum { SP_CLI_OPT_CAP = 0x200, SP_CLI_OPT_SKIP_UNKNOWN };
 #define SP_CLI_PROFILE_LONGOPTS                                                                      \
 	{"profile", required_argument, NULL, 'p'}, {"cap", required_argument, NULL, SP_CLI_OPT_CAP},     \
 	{"skip-unknown", no_argument, NULL, SP_CLI_OPT_SKIP_UNKNOWN}
-/* 1 when c was one of the profile options (handled), 0 when it was not,
- * -1 after printing a usage error for a bad value (the command returns 2). */
-int sp_cli_profile_opt(struct sp_cli_profile_opts *po, int c, const char *arg, const char *cmd);
+/* sp_cli_getopt() that also takes the profile options into po: returns
+ * the next option of the command's own, -1 after the last, or
+ * SP_CLI_OPT_FAILED after printing a usage error for a bad value (the
+ * command returns SP_EXIT_USAGE). */
+enum { SP_CLI_OPT_FAILED = -2 };
+int sp_cli_profile_getopt(struct sp_cli_profile_opts *po, const char *cmd, int argc, char **argv,
+			  const char *shortopts, const struct option *longopts);
 /* Reads po->profile (any format we read) with its caps and skip_unknown;
  * keeps the recording in po->rec when it was one. */
 int sp_cli_profile_load(struct sp_cli_profile_opts *po, struct sp_policy **out, struct sp_err *err);
 void sp_cli_profile_release(struct sp_cli_profile_opts *po);
+#define _cleanup_profile_opts_ __attribute__((cleanup(sp_cli_profile_release)))
 
 /* When p lets io_uring through (generator/uring.h), warns that seccomp
  * cannot filter what is submitted through it: "warning: SUBJECT allows
