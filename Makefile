@@ -172,7 +172,8 @@ LSBUGS    := $(LSBUG_SRC:tests/fuzz/libseccomp/%.c=build/libseccomp-bugs/%)
 # and lets each target search for FUZZ_SECONDS.  New inputs go to
 # build/fuzz/corpus/NAME, crashes to build/fuzz/artifacts/ (add a fixed
 # crash to the committed corpus).  tests/fuzz/NAME.dict, when present, is
-# libFuzzer's dictionary of the format's keywords.
+# libFuzzer's dictionary of the format's keywords.  Some targets only:
+# make fuzz FUZZ_NAMES="compile bpf_emit" FUZZ_SECONDS=600.
 FUZZ_SRC    := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_REPLAY := $(FUZZ_NAMES:%=$(BUILD)/fuzz/fuzz_%-replay)
