@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/abi.h"
+#include "core/log.h"
 #include "core/overlap.h"
 #include "core/util.h"
 
@@ -285,11 +286,21 @@ int sp_compile_ctx(const struct sp_policy *p, const struct sp_compile_opts *o, s
 			continue;
 		const struct sp_abi_info *ai = sp_abi_get((enum sp_abi)a);
 		_cleanup_ctx_ scmp_filter_ctx one = NULL;
-		int r = new_single_arch(ai, scmp_def, &one, err);
-		if (r < 0)
+		int r;
+		/* First in add_order()'s order, which libseccomp does not loop
+		 * on.  That order can make libseccomp 2.5.4 take a rule for
+		 * one it already has and refuse it (-EEXIST; Podman's default
+		 * profile, socket on i386): the ABI is then compiled again in
+		 * the profile's own order, which has loaded real profiles
+		 * right, with the worker's time limit as the guard against
+		 * the loop.  Either way run and check verify the exported
+		 * program against our emitter's. */
+		bool readers_order = false;
+	again:
+		if ((r = new_single_arch(ai, scmp_def, &one, err)) < 0)
 			return r;
 		for (size_t i = 0; i < p->nrules; i++) {
-			const struct sp_rule *rule = &p->rules[order[i]];
+			const struct sp_rule *rule = &p->rules[readers_order ? i : order[i]];
 			if (rule->abis && !(rule->abis & sp_abi_bit((enum sp_abi)a)))
 				continue;
 			/* libseccomp refuses (-EACCES) a rule that does what the
@@ -310,8 +321,18 @@ int sp_compile_ctx(const struct sp_policy *p, const struct sp_compile_opts *o, s
 			 * into the other (found by tests/fuzz/fuzz_bpf_emit). */
 			if (rule->ncond && covered(&ix, rule, (enum sp_abi)a))
 				continue;
-			if ((r = add_rule(one, ai, rule, err)) < 0)
-				return r;
+			if ((r = add_rule(one, ai, rule, err)) < 0) {
+				if (r != -EEXIST || readers_order)
+					return r;
+				sp_debug("compile: %s: libseccomp refused a rule for '%s' as existing in the "
+					 "loop-safe order; compiling this ABI in the profile's order",
+					 ai->name, rule->name);
+				seccomp_release(one);
+				one = NULL;
+				readers_order = true;
+				sp_err_clear(err);
+				goto again;
+			}
 		}
 		if (!all) {
 			all = steal_ptr(one);

@@ -181,6 +181,29 @@ JSON
 }
 tcase "run/check: rule sets libseccomp 2.5.4 looped on are added in an order it handles" t_run_rule_order
 
+t_run_rule_order_exists() {
+	# Podman's default profile's socket rules: in the loop-safe order
+	# libseccomp 2.5.4 refuses one of them on i386 as "File exists" and
+	# would drop it; generator/compile.c compiles that ABI again in the
+	# profile's own order, and the program is still verified
+	cat >sock.json <<'JSON'
+{"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 38,
+ "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+ "syscalls": [
+  {"names": ["execve"], "action": "SCMP_ACT_ALLOW"},
+  {"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22, "args": [{"index": 0, "value": 16, "op": "SCMP_CMP_EQ"}, {"index": 2, "value": 9, "op": "SCMP_CMP_EQ"}]},
+  {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 2, "value": 9, "op": "SCMP_CMP_NE"}]},
+  {"names": ["socket"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 16, "op": "SCMP_CMP_NE"}]}]}
+JSON
+	local st=0
+	"$SP" -vv check --profile sock.json -- /bin/true >out 2>err || st=$?
+	[ $st -eq 1 ] || fail "check exited $st: $(cat err)"
+	assert_contains err "i386: libseccomp refused a rule for 'socket' as existing in the loop-safe order"
+	assert_not_contains err "compiled this profile wrongly"
+	assert_not_contains err "File exists"
+}
+tcase "run/check: a rule libseccomp refuses as existing in the loop-safe order is compiled in the profile's" t_run_rule_order_exists
+
 t_run_compile_guard() {
 	need_cmd pgrep
 	# A libseccomp that never returns (build/helpers/stall_libseccomp.so
